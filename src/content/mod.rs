@@ -1,0 +1,516 @@
+//! Loading `content/`: walk the tree, read every file, validate front matter and render the
+//! Markdown bodies, in parallel, collecting every diagnostic.
+//!
+//! Loading runs in two passes because links between files need every file's URL: the first
+//! pass reads front matter (and so learns every slug), the second renders bodies.
+
+pub mod frontmatter;
+pub mod markdown;
+pub mod practice;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Location, SourceText};
+use crate::regions::Regions;
+use crate::schema::Reader;
+use crate::slug::slugify;
+use crate::yaml;
+pub use markdown::TocEntry;
+pub use practice::{Contact, Link, Outcome, PracticeMeta, Status};
+
+/// First path segments that belong to generated sections; a page cannot take them.
+pub const RESERVED_SLUGS: &[&str] = &[
+    "practices",
+    "regions",
+    "districts",
+    "sectors",
+    "years",
+    "tags",
+    "data",
+    "search",
+    "static",
+    "page",
+    "feed.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "404.html",
+];
+
+const PAGE_KEYS: &[&str] = &["title", "description", "draft"];
+
+/// A rendered Markdown body.
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Practice {
+    pub slug: String,
+    /// Site-relative URL, `practices/<slug>/`.
+    pub url: String,
+    /// Path relative to the site root, `content/practices/<slug>.md`.
+    pub source_path: PathBuf,
+    pub meta: PracticeMeta,
+    pub body: Body,
+}
+
+/// A standalone page (`content/pages/*.md`) or the home intro (`content/_index.md`).
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub slug: String,
+    pub url: String,
+    pub source_path: PathBuf,
+    pub title: String,
+    pub description: Option<String>,
+    pub body: Body,
+}
+
+/// Everything under `content/`, validated and rendered.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    pub practices: Vec<Practice>,
+    pub pages: Vec<Page>,
+    pub home: Option<Page>,
+    /// Content-relative paths of files referenced by bodies, to be copied.
+    pub assets: Vec<String>,
+    /// Problems that do not stop the build.
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Home,
+    Page,
+    Practice,
+}
+
+/// A file after the first pass: front matter read, body not yet rendered.
+struct Parsed {
+    kind: Kind,
+    content_path: String,
+    source_path: PathBuf,
+    text: String,
+    body_offset: usize,
+    slug: String,
+    url: String,
+    meta: Option<PracticeMeta>,
+    page_title: String,
+    page_description: Option<String>,
+    draft: bool,
+}
+
+/// Options for loading.
+pub struct LoadOptions<'a> {
+    pub config: &'a Config,
+    pub regions: &'a Regions,
+    pub drafts: bool,
+    /// The latest year a practice may carry.
+    pub last_year: i64,
+}
+
+/// Loads `root/content`. Errors come back all together; warnings travel in [`Content`].
+pub fn load(root: &Path, options: &LoadOptions<'_>) -> Result<Content, Vec<Diagnostic>> {
+    let content_dir = root.join("content");
+    let mut diagnostics = Vec::new();
+    if !content_dir.is_dir() {
+        return Err(vec![Diagnostic::file_error(
+            "no-content",
+            Path::new("content"),
+            format!("no content/ folder in {}", root.display()),
+        )
+        .with_hint("run `praktika init` to create a site, or pass --root")]);
+    }
+    let files = walk(&content_dir, &mut diagnostics);
+    let markdown: Vec<&String> = files.iter().filter(|f| f.ends_with(".md")).collect();
+    let other: std::collections::HashSet<&str> = files
+        .iter()
+        .filter(|f| !f.ends_with(".md"))
+        .map(String::as_str)
+        .collect();
+
+    let first: Vec<Result<Parsed, Vec<Diagnostic>>> = markdown
+        .par_iter()
+        .map(|content_path| parse_file(&content_dir, content_path, options))
+        .collect();
+    let mut parsed = Vec::with_capacity(first.len());
+    for result in first {
+        match result {
+            Ok(file) => parsed.push(file),
+            Err(mut errors) => diagnostics.append(&mut errors),
+        }
+    }
+    parsed.retain(|p| options.drafts || !p.draft);
+    check_duplicate_slugs(&parsed, &mut diagnostics);
+
+    let pages_by_path: HashMap<String, String> = parsed
+        .iter()
+        .map(|p| (p.content_path.clone(), p.url.clone()))
+        .collect();
+    let file_exists = |path: &str| other.contains(path);
+    let base_path = options.config.base_url.path.as_str();
+    let rendered: Vec<(Parsed, markdown::Rendered)> = parsed
+        .into_par_iter()
+        .map(|file| {
+            let dir = file.content_path.rsplit_once('/').map_or("", |(d, _)| d);
+            let cx = markdown::Context {
+                dir,
+                pages: &pages_by_path,
+                file_exists: &file_exists,
+                base_path,
+                unsafe_html: options.config.markdown.unsafe_html,
+            };
+            let rendered = markdown::render(&file.text[file.body_offset..], &cx);
+            (file, rendered)
+        })
+        .collect();
+
+    let mut content = Content::default();
+    for (file, rendered) in rendered {
+        if !rendered.problems.is_empty() {
+            let source = SourceText::new(&file.source_path, &file.text);
+            for problem in &rendered.problems {
+                let start = file.body_offset + problem.range.start;
+                let location = source.location(start, problem.range.len());
+                let diagnostic =
+                    Diagnostic::at(problem.code, &source, location, problem.message.clone())
+                        .with_hint_opt(problem.hint.clone());
+                if problem.code == "image-without-alt" {
+                    content.warnings.push(diagnostic.warning());
+                } else {
+                    diagnostics.push(diagnostic);
+                }
+            }
+        }
+        content.assets.extend(rendered.assets);
+        let body = Body {
+            html: rendered.html,
+            toc: rendered.toc,
+            text: rendered.text,
+        };
+        match (file.kind, file.meta) {
+            (Kind::Practice, Some(meta)) => content.practices.push(Practice {
+                slug: file.slug,
+                url: file.url,
+                source_path: file.source_path,
+                meta,
+                body,
+            }),
+            (kind, _) => {
+                let page = Page {
+                    slug: file.slug,
+                    url: file.url,
+                    source_path: file.source_path,
+                    title: file.page_title,
+                    description: file.page_description,
+                    body,
+                };
+                if kind == Kind::Home {
+                    content.home = Some(page);
+                } else {
+                    content.pages.push(page);
+                }
+            }
+        }
+    }
+    if diagnostics.is_empty() {
+        content.assets.sort();
+        content.assets.dedup();
+        content.pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+        Ok(content)
+    } else {
+        Err(diagnostics)
+    }
+}
+
+/// Lists content files (content-relative, `/`-separated, sorted), skipping hidden and editor
+/// temporary files. Unreadable entries and symlink loops become diagnostics.
+fn walk(content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                let Ok(relative) = entry.path().strip_prefix(content_dir) else {
+                    continue;
+                };
+                let parts: Option<Vec<&str>> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_str())
+                    .collect();
+                match parts {
+                    Some(parts) => files.push(parts.join("/")),
+                    None => diagnostics.push(
+                        Diagnostic::file_error(
+                            "bad-file-name",
+                            &Path::new("content").join(relative),
+                            "file name is not valid UTF-8",
+                        )
+                        .with_hint("rename the file using UTF-8 characters"),
+                    ),
+                }
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let path = err
+                    .path()
+                    .and_then(|p| {
+                        p.strip_prefix(content_dir.parent().unwrap_or(content_dir))
+                            .ok()
+                    })
+                    .unwrap_or(Path::new("content"))
+                    .to_path_buf();
+                let (message, hint) = if err.loop_ancestor().is_some() {
+                    (
+                        "symbolic link loop".to_string(),
+                        "remove the link that points back to its own folder",
+                    )
+                } else {
+                    (
+                        format!("cannot read: {err}"),
+                        "check the file's permissions",
+                    )
+                };
+                diagnostics
+                    .push(Diagnostic::file_error("unreadable", &path, message).with_hint(hint));
+            }
+        }
+    }
+    files
+}
+
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+}
+
+/// Reads a file as UTF-8 text, explaining encodings editors run into.
+pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|err| {
+        Diagnostic::file_error("unreadable", display, format!("cannot read: {err}"))
+            .with_hint("check that the file exists and is readable")
+    })?;
+    decode(bytes, display)
+}
+
+fn decode(bytes: Vec<u8>, display: &Path) -> Result<String, Diagnostic> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(
+            Diagnostic::file_error("encoding", display, "the file is in UTF-16")
+                .with_hint("save it as UTF-8 (in Notepad: «Сохранить как» → Кодировка: UTF-8)"),
+        );
+    }
+    let mut text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let line = prefix.matches('\n').count() + 1;
+            let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let shown = String::from_utf8_lossy(&bytes)
+                .lines()
+                .nth(line - 1)
+                .map(str::to_owned);
+            let mut d = Diagnostic::file_error("encoding", display, "the file is not valid UTF-8")
+                .with_hint("save it as UTF-8; Windows-1251 files must be converted");
+            d.line = line;
+            d.column = column;
+            d.source_line = shown;
+            return Err(d);
+        }
+    };
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
+    if let Some(at) = text.find('\0') {
+        let source = SourceText::new(display, &text);
+        let location = source.location(at, 1);
+        return Err(Diagnostic::at(
+            "nul-byte",
+            &source,
+            location,
+            "the file contains a NUL byte",
+        )
+        .with_hint("the file may be binary or damaged; re-save it as plain text"));
+    }
+    Ok(text)
+}
+
+fn parse_file(
+    content_dir: &Path,
+    content_path: &str,
+    options: &LoadOptions<'_>,
+) -> Result<Parsed, Vec<Diagnostic>> {
+    let source_path = Path::new("content").join(content_path);
+    let text = read_text(&content_dir.join(content_path), &source_path).map_err(|d| vec![d])?;
+    let kind = match content_path.split('/').next() {
+        _ if content_path == "_index.md" => Kind::Home,
+        Some("practices") if content_path.contains('/') => Kind::Practice,
+        Some("pages") if content_path.contains('/') => Kind::Page,
+        _ => {
+            return Err(vec![Diagnostic::file_error(
+                "misplaced-file",
+                &source_path,
+                "content files belong in content/practices/ or content/pages/",
+            )
+            .with_hint(
+                "move it to content/practices/ (a practice) or content/pages/ (a page)",
+            )])
+        }
+    };
+    let slug = file_slug(content_path);
+    let source = SourceText::new(&source_path, &text);
+    if slug.is_empty() && kind != Kind::Home {
+        return Err(vec![Diagnostic::file_error(
+            "bad-slug",
+            &source_path,
+            "the file name gives an empty URL slug",
+        )
+        .with_hint(
+            "name the file with letters or digits, e.g. sovet-po-kachestvu-zhizni.md",
+        )]);
+    }
+    let split = frontmatter::split(&text).map_err(|err| {
+        let (message, hint, location) = match err {
+            frontmatter::SplitError::NoOpeningFence => (
+                "the file does not start with front matter",
+                "start the file with a line `---`, then the fields (title: …), then another `---`",
+                Location::new(1, 1, 1),
+            ),
+            frontmatter::SplitError::Unclosed => (
+                "the front matter is not closed",
+                "add a line `---` after the last field",
+                Location::new(1, 1, 3),
+            ),
+        };
+        vec![Diagnostic::at("front-matter-fence", &source, location, message).with_hint(hint)]
+    })?;
+    let root = yaml::parse(&source, split.yaml, split.yaml_line_offset).map_err(|d| vec![d])?;
+    let root = if root.value == yaml::Value::Null {
+        yaml::Node {
+            value: yaml::Value::Map(Vec::new()),
+            location: Location::new(1, 1, 3),
+        }
+    } else {
+        root
+    };
+    let mut reader = Reader::new(&source);
+    let mut parsed = Parsed {
+        kind,
+        content_path: content_path.to_string(),
+        source_path: source_path.clone(),
+        text: String::new(),
+        body_offset: split.body_offset,
+        url: match kind {
+            Kind::Home => String::new(),
+            Kind::Page => format!("{slug}/"),
+            Kind::Practice => format!("practices/{slug}/"),
+        },
+        slug,
+        meta: None,
+        page_title: String::new(),
+        page_description: None,
+        draft: false,
+    };
+    if kind == Kind::Practice {
+        let schema = practice::Schema {
+            config: options.config,
+            regions: options.regions,
+            last_year: options.last_year,
+        };
+        parsed.meta = practice::read(&mut reader, &root, &schema);
+        parsed.draft = parsed.meta.as_ref().is_some_and(|m| m.draft);
+    } else {
+        for entry in reader.mapping(&root, "page front matter", PAGE_KEYS) {
+            match entry.key.as_str() {
+                "title" => {
+                    parsed.page_title = reader.text(&entry.value, "title").unwrap_or_default()
+                }
+                "description" => parsed.page_description = reader.text(&entry.value, "description"),
+                "draft" => parsed.draft = reader.bool(&entry.value, "draft").unwrap_or(false),
+                _ => {}
+            }
+        }
+        if parsed.page_title.is_empty()
+            && !matches!(&root.value, yaml::Value::Map(e) if e.iter().any(|e| e.key == "title"))
+        {
+            reader.missing(&root, "title", "the page", "О библиотеке");
+        }
+    }
+    if !reader.diagnostics.is_empty() {
+        return Err(reader.diagnostics);
+    }
+    parsed.text = text;
+    Ok(parsed)
+}
+
+/// The slug of a content file: its name, or its folder's name for `index.md`.
+fn file_slug(content_path: &str) -> String {
+    let mut parts = content_path.rsplit('/');
+    let file = parts.next().unwrap_or("");
+    let stem = file.strip_suffix(".md").unwrap_or(file);
+    if stem == "index" {
+        slugify(parts.next().unwrap_or(""))
+    } else {
+        slugify(stem)
+    }
+}
+
+fn check_duplicate_slugs(parsed: &[Parsed], diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<(bool, &str), &Parsed> = HashMap::new();
+    for file in parsed {
+        if file.kind == Kind::Home {
+            continue;
+        }
+        if file.kind == Kind::Page && RESERVED_SLUGS.contains(&file.slug.as_str()) {
+            diagnostics.push(
+                Diagnostic::file_error(
+                    "reserved-slug",
+                    &file.source_path,
+                    format!(
+                        "the page slug `{}` is reserved for a generated section",
+                        file.slug
+                    ),
+                )
+                .with_hint("rename the file"),
+            );
+            continue;
+        }
+        let key = (file.kind == Kind::Practice, file.slug.as_str());
+        if let Some(first) = seen.get(&key) {
+            let (a, b) = if first.source_path < file.source_path {
+                (*first, file)
+            } else {
+                (file, *first)
+            };
+            diagnostics.push(
+                Diagnostic::file_error(
+                    "duplicate-slug",
+                    &b.source_path,
+                    format!(
+                        "slug `{}` is already used by {}",
+                        b.slug,
+                        a.source_path.display()
+                    ),
+                )
+                .with_hint("rename one of the files; the file name is the page's address"),
+            );
+        } else {
+            seen.insert(key, file);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! Praktika compiles a git repository of Markdown practice write-ups into a searchable static
+//! website: a public library of best practices in social policy.
+//!
+//! Data flows one way, each stage a module that only looks forward:
+//! [`config`] and [`regions`] → [`content`] (walk, parse, validate, Markdown) → [`library`]
+//! (the model and taxonomies) → [`render`] (Tera) → [`output`] (staging, swap, feeds, data).
+
+// Diagnostics are the error values of validation: returned on the cold path, a few per file at
+// most, and carrying their own source line. Boxing them would only add noise.
+#![allow(clippy::result_large_err)]
+
+pub mod config;
+pub mod content;
+pub mod date;
+pub mod diagnostics;
+pub mod error;
+pub mod library;
+pub mod output;
+pub mod regions;
+pub mod render;
+pub mod scaffold;
+pub mod schema;
+pub mod serve;
+pub mod slug;
+pub mod theme;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use config::{BaseUrl, Config};
+use content::LoadOptions;
+use diagnostics::Diagnostic;
+pub use error::Error;
+use library::Library;
+use regions::Regions;
+use theme::Theme;
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Output directory; `root/public` when `None`.
+    pub output: Option<PathBuf>,
+    /// Replaces `base_url` from `site.yaml`.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Replace an output directory Praktika did not create.
+    pub force: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            drafts: false,
+            force: false,
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// What a successful build or check did.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub practices: usize,
+    pub pages: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads and validates a site into the library model, without rendering.
+pub fn load(options: &BuildOptions) -> Result<Library, Error> {
+    let root = &options.root;
+    let config_path = root.join("site.yaml");
+    let config_text = content::read_text(&config_path, Path::new("site.yaml"))
+        .map_err(|d| Error::Content(vec![d]))?;
+    let mut config = Config::parse(Path::new("site.yaml"), &config_text).map_err(Error::Content)?;
+    if let Some(url) = &options.base_url {
+        config.base_url = BaseUrl::parse(url).map_err(|message| {
+            Error::Content(vec![Diagnostic::file_error(
+                "bad-base-url",
+                Path::new("--base-url"),
+                message,
+            )])
+        })?;
+    }
+    let regions = match &config.regions {
+        Some(path) => {
+            let text =
+                content::read_text(&root.join(path), path).map_err(|d| Error::Content(vec![d]))?;
+            Regions::parse(path, &text).map_err(Error::Content)?
+        }
+        None => Regions::embedded(),
+    };
+    let load_options = LoadOptions {
+        config: &config,
+        regions: &regions,
+        drafts: options.drafts,
+        last_year: i64::from(date::Date::today().year) + 1,
+    };
+    let content = content::load(root, &load_options).map_err(|mut diagnostics| {
+        diagnostics::sort(&mut diagnostics);
+        Error::Content(diagnostics)
+    })?;
+    Ok(Library::new(config, regions, content))
+}
+
+/// Builds the site into its output directory (atomically).
+pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
+    let started = Instant::now();
+    let lib = load(options)?;
+    let theme = Theme::load(&options.root, &lib.config.theme)?;
+    let written = output::write_site(
+        &lib,
+        &theme,
+        &options.root,
+        &options.output_dir(),
+        options.force,
+    )?;
+    Ok(summary(&lib, written, started))
+}
+
+/// Everything `build` validates, templates included, without writing a file.
+pub fn check(options: &BuildOptions) -> Result<Summary, Error> {
+    let started = Instant::now();
+    let lib = load(options)?;
+    let theme = Theme::load(&options.root, &lib.config.theme)?;
+    let sink = output::NullSink::default();
+    let written = output::render_site(&lib, &theme, &options.root, &sink)?;
+    Ok(summary(
+        &lib,
+        output::Written {
+            pages: written.pages,
+            files: sink.count(),
+        },
+        started,
+    ))
+}
+
+fn summary(lib: &Library, written: output::Written, started: Instant) -> Summary {
+    let mut warnings = lib.warnings.clone();
+    diagnostics::sort(&mut warnings);
+    Summary {
+        practices: lib.practices.len(),
+        pages: written.pages,
+        files: written.files,
+        elapsed: started.elapsed(),
+        warnings,
+    }
+}

@@ -1,0 +1,221 @@
+//! The library model: practices in reading order, the taxonomies that index them, and related
+//! practices. Built once from validated content; everything after this only reads it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::Config;
+use crate::content::{Content, Page, Practice};
+use crate::diagnostics::Diagnostic;
+use crate::regions::Regions;
+use crate::slug::slugify;
+
+/// How many related practices a practice page shows.
+pub const RELATED_COUNT: usize = 4;
+/// How far down each shared term's list (newest first) related practices are looked for,
+/// which keeps the work linear in the library's size.
+const RELATED_SCAN: usize = 200;
+
+/// One value of a facet (a region, a sector, a year, a tag) and its practices, newest first.
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    /// Indices into [`Library::practices`].
+    pub practices: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Taxonomies {
+    /// Every region of the regions list (in list order), with or without practices.
+    pub regions: Vec<Term>,
+    /// Every federal district (in list order).
+    pub districts: Vec<Term>,
+    /// Every sector of `site.yaml` (in its order).
+    pub sectors: Vec<Term>,
+    /// Years with practices, newest first.
+    pub years: Vec<Term>,
+    /// Tags with practices, alphabetically.
+    pub tags: Vec<Term>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Library {
+    pub config: Config,
+    pub regions: Regions,
+    /// Newest first: by publication date (or the practice's year), then by slug.
+    pub practices: Vec<Practice>,
+    pub pages: Vec<Page>,
+    pub home: Option<Page>,
+    pub taxonomies: Taxonomies,
+    /// For each practice, up to [`RELATED_COUNT`] related practices.
+    pub related: Vec<Vec<usize>>,
+    /// For each practice, the index of each of its tags in `taxonomies.tags`.
+    pub practice_tags: Vec<Vec<usize>>,
+    pub assets: Vec<String>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Library {
+    pub fn new(config: Config, regions: Regions, content: Content) -> Self {
+        let Content {
+            mut practices,
+            pages,
+            home,
+            assets,
+            warnings,
+        } = content;
+        practices.sort_by(|a, b| {
+            sort_key(b)
+                .cmp(&sort_key(a))
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+        let (taxonomies, practice_tags) = index(&config, &regions, &practices);
+        let related = related(&practices, &taxonomies, &practice_tags);
+        Library {
+            config,
+            regions,
+            practices,
+            pages,
+            home,
+            taxonomies,
+            related,
+            practice_tags,
+            assets,
+            warnings,
+        }
+    }
+
+    /// The district term index of a practice's region, if it has one.
+    pub fn district_of(&self, practice: usize) -> Option<usize> {
+        self.regions
+            .get(self.practices[practice].meta.region)
+            .district
+    }
+}
+
+fn sort_key(p: &Practice) -> (i32, u32, u32) {
+    match p.meta.date {
+        Some(d) => (d.year, d.month, d.day),
+        None => (p.meta.year, 0, 0),
+    }
+}
+
+fn index(
+    config: &Config,
+    regions: &Regions,
+    practices: &[Practice],
+) -> (Taxonomies, Vec<Vec<usize>>) {
+    let mut tax = Taxonomies {
+        regions: regions
+            .regions
+            .iter()
+            .map(|r| term(&r.name, &r.slug))
+            .collect(),
+        districts: regions
+            .districts
+            .iter()
+            .map(|d| term(&d.name, &d.slug))
+            .collect(),
+        sectors: config
+            .sectors
+            .iter()
+            .map(|s| term(&s.name, &s.slug))
+            .collect(),
+        ..Taxonomies::default()
+    };
+    let mut years: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
+    // Tags are merged by slug: «НКО» and «нко» are one tag, shown as first written.
+    let mut tags: BTreeMap<String, Term> = BTreeMap::new();
+    let mut tag_slugs_per_practice = Vec::with_capacity(practices.len());
+    for (i, p) in practices.iter().enumerate() {
+        tax.regions[p.meta.region].practices.push(i);
+        if let Some(d) = regions.get(p.meta.region).district {
+            tax.districts[d].practices.push(i);
+        }
+        tax.sectors[p.meta.sector].practices.push(i);
+        years.entry(p.meta.year).or_default().push(i);
+        let mut slugs = Vec::new();
+        for tag in &p.meta.tags {
+            let slug = slugify(tag);
+            if slug.is_empty() || slugs.contains(&slug) {
+                continue;
+            }
+            tags.entry(slug.clone())
+                .or_insert_with(|| term(tag, &slug))
+                .practices
+                .push(i);
+            slugs.push(slug);
+        }
+        tag_slugs_per_practice.push(slugs);
+    }
+    tax.years = years
+        .into_iter()
+        .rev()
+        .map(|(y, list)| Term {
+            name: y.to_string(),
+            slug: y.to_string(),
+            practices: list,
+        })
+        .collect();
+    let mut tag_terms: Vec<Term> = tags.into_values().collect();
+    tag_terms.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    let position: HashMap<&str, usize> = tag_terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.slug.as_str(), i))
+        .collect();
+    let practice_tags = tag_slugs_per_practice
+        .iter()
+        .map(|slugs| slugs.iter().map(|s| position[s.as_str()]).collect())
+        .collect();
+    tax.tags = tag_terms;
+    (tax, practice_tags)
+}
+
+fn term(name: &str, slug: &str) -> Term {
+    Term {
+        name: name.to_string(),
+        slug: slug.to_string(),
+        practices: Vec::new(),
+    }
+}
+
+/// Related practices score shared tags highest, then the same region, then the same sector;
+/// ties go to the newer practice.
+fn related(
+    practices: &[Practice],
+    tax: &Taxonomies,
+    practice_tags: &[Vec<usize>],
+) -> Vec<Vec<usize>> {
+    use rayon::prelude::*;
+    (0..practices.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut scores: HashMap<usize, u32> = HashMap::new();
+            let mut add = |list: &[usize], weight: u32| {
+                for &j in list.iter().take(RELATED_SCAN) {
+                    if j != i {
+                        *scores.entry(j).or_default() += weight;
+                    }
+                }
+            };
+            for &t in &practice_tags[i] {
+                add(&tax.tags[t].practices, 3);
+            }
+            add(&tax.regions[practices[i].meta.region].practices, 2);
+            add(&tax.sectors[practices[i].meta.sector].practices, 1);
+            let mut ranked: Vec<(u32, usize)> = scores.into_iter().map(|(j, s)| (s, j)).collect();
+            ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            ranked
+                .into_iter()
+                .take(RELATED_COUNT)
+                .map(|(_, j)| j)
+                .collect()
+        })
+        .collect()
+}

@@ -1,0 +1,302 @@
+//! Writing the site: everything goes into a staging directory next to the output, which
+//! replaces the output only when the whole build succeeded. A failed build leaves the
+//! previous site byte-for-byte intact, and Praktika never deletes a directory it did not create.
+
+pub mod dataset;
+pub mod feeds;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use crate::error::Error;
+use crate::library::Library;
+use crate::render::{page_url, Renderer, Sink};
+use crate::theme::Theme;
+
+/// The file that marks a directory as Praktika's output, safe to replace.
+pub const MARKER: &str = ".praktika-output";
+
+/// What a build wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    pub pages: usize,
+    pub files: usize,
+}
+
+/// A sink writing files under a directory, creating folders as needed.
+pub struct DirSink {
+    root: PathBuf,
+    count: Mutex<usize>,
+}
+
+impl DirSink {
+    pub fn new(root: PathBuf) -> Self {
+        DirSink {
+            root,
+            count: Mutex::new(0),
+        }
+    }
+
+    pub fn count(&self) -> usize {
+        *self.count.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for DirSink {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+        let target = self.root.join(path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        let mut file = fs::File::create(&target).map_err(|e| Error::io(&target, e))?;
+        file.write_all(bytes).map_err(|e| Error::io(&target, e))?;
+        *self.count.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        Ok(())
+    }
+}
+
+/// A sink that only counts, for `check`: templates run, nothing is written.
+#[derive(Default)]
+pub struct NullSink {
+    count: Mutex<usize>,
+}
+
+impl NullSink {
+    pub fn count(&self) -> usize {
+        *self.count.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for NullSink {
+    fn write(&self, _: &str, _: &[u8]) -> Result<(), Error> {
+        *self.count.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        Ok(())
+    }
+}
+
+/// `style.css` → `static/style.1a2b3c4d.css`: CSS and JS get content-hashed names so they can
+/// be cached forever; other static files keep their names.
+pub fn asset_paths(theme: &Theme) -> BTreeMap<String, String> {
+    theme
+        .statics
+        .iter()
+        .map(|(name, bytes)| {
+            let hashed = match name.rsplit_once('.') {
+                Some((stem, ext @ ("css" | "js"))) => {
+                    format!("static/{stem}.{:08x}.{ext}", fnv1a(bytes) as u32)
+                }
+                _ => format!("static/{name}"),
+            };
+            (name.clone(), hashed)
+        })
+        .collect()
+}
+
+/// FNV-1a: tiny, and stable across Rust versions (unlike `DefaultHasher`).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Renders every output file of the site into `sink`.
+pub fn render_site(
+    lib: &Library,
+    theme: &Theme,
+    root: &Path,
+    sink: &dyn Sink,
+) -> Result<Written, Error> {
+    let assets = asset_paths(theme);
+    let renderer = Renderer::new(lib, theme, &assets)?;
+    let pages = renderer.render_pages(sink)?;
+
+    for (name, hashed) in &assets {
+        sink.write(hashed, &theme.statics[name])?;
+    }
+    lib.assets.par_iter().try_for_each(|asset| {
+        let source = root.join("content").join(asset);
+        let bytes = fs::read(&source).map_err(|e| Error::io(&source, e))?;
+        sink.write(asset, &bytes)
+    })?;
+
+    sink.write(
+        "feed.xml",
+        feeds::atom(
+            lib,
+            &lib.config.title,
+            "feed.xml",
+            &(0..lib.practices.len()).collect::<Vec<_>>(),
+        )
+        .as_bytes(),
+    )?;
+    for sector in &lib.taxonomies.sectors {
+        let path = format!("sectors/{}/feed.xml", sector.slug);
+        let title = format!("{} — {}", lib.config.title, sector.name);
+        sink.write(
+            &path,
+            feeds::atom(lib, &title, &path, &sector.practices).as_bytes(),
+        )?;
+    }
+    sink.write(
+        "sitemap.xml",
+        feeds::sitemap(lib, &sitemap_paths(lib)).as_bytes(),
+    )?;
+    sink.write("robots.txt", feeds::robots(lib).as_bytes())?;
+    sink.write("data/practices.json", &dataset::json(lib))?;
+    sink.write("data/practices.csv", &dataset::csv(lib))?;
+    Ok(Written { pages, files: 0 })
+}
+
+fn sitemap_paths(lib: &Library) -> Vec<String> {
+    let per_page = lib.config.practices_per_page;
+    let mut paths = vec![String::new()];
+    let list = |url: &str, count: usize, paths: &mut Vec<String>| {
+        for n in 1..=count.div_ceil(per_page).max(1) {
+            paths.push(page_url(url, n));
+        }
+    };
+    list("practices/", lib.practices.len(), &mut paths);
+    paths.extend(lib.practices.iter().map(|p| p.url.clone()));
+    let tax = &lib.taxonomies;
+    for (facet, terms) in [
+        ("regions", &tax.regions),
+        ("districts", &tax.districts),
+        ("sectors", &tax.sectors),
+        ("years", &tax.years),
+        ("tags", &tax.tags),
+    ] {
+        paths.push(format!("{facet}/"));
+        for term in terms.iter().filter(|t| !t.practices.is_empty()) {
+            list(
+                &format!("{facet}/{}/", term.slug),
+                term.practices.len(),
+                &mut paths,
+            );
+        }
+    }
+    paths.extend(lib.pages.iter().map(|p| p.url.clone()));
+    paths
+}
+
+/// Checks that `output` is a directory Praktika may replace.
+pub fn check_output_dir(root: &Path, output: &Path, force: bool) -> Result<(), Error> {
+    let refuse = |reason: &str| {
+        Err(Error::UnsafeOutput {
+            path: output.to_path_buf(),
+            reason: reason.to_string(),
+        })
+    };
+    let root_abs = fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
+    let out_abs = absolute(output)?;
+    if out_abs == root_abs {
+        return refuse("it is the site root");
+    }
+    if root_abs.starts_with(&out_abs) {
+        return refuse("it contains the site root");
+    }
+    if out_abs.parent().is_none() {
+        return refuse("it is a filesystem root");
+    }
+    if output.join("content").exists() {
+        return refuse("it contains a content/ folder");
+    }
+    if output.is_file() {
+        return refuse("it is a file");
+    }
+    if output.is_dir() && !force {
+        let mut entries = fs::read_dir(output).map_err(|e| Error::io(output, e))?;
+        let empty = entries.next().is_none();
+        if !empty && !output.join(MARKER).is_file() {
+            return refuse("it holds files Praktika did not create (pass --force to replace it)");
+        }
+    }
+    Ok(())
+}
+
+fn absolute(path: &Path) -> Result<PathBuf, Error> {
+    if let Ok(p) = fs::canonicalize(path) {
+        return Ok(p);
+    }
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().ok_or_else(|| Error::UnsafeOutput {
+        path: path.to_path_buf(),
+        reason: "it has no name".into(),
+    })?;
+    let parent = fs::canonicalize(parent).map_err(|e| Error::io(parent, e))?;
+    Ok(parent.join(name))
+}
+
+/// Builds into a staging directory beside `output`, then swaps it in.
+pub fn write_site(
+    lib: &Library,
+    theme: &Theme,
+    root: &Path,
+    output: &Path,
+    force: bool,
+) -> Result<Written, Error> {
+    check_output_dir(root, output, force)?;
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+    }
+    fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+    let sink = DirSink::new(staging.clone());
+    let result = render_site(lib, theme, root, &sink).and_then(|written| {
+        sink.write(
+            MARKER,
+            b"This folder is generated by Praktika; it is replaced on every build.\n",
+        )?;
+        Ok(Written {
+            pages: written.pages,
+            files: sink.count(),
+        })
+    });
+    let written = match result {
+        Ok(written) => written,
+        Err(err) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(err);
+        }
+    };
+    swap(&staging, output, parent, &name)?;
+    Ok(written)
+}
+
+fn swap(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<(), Error> {
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let had_output = output.exists();
+    if had_output {
+        fs::rename(output, &old).map_err(|e| {
+            let _ = fs::remove_dir_all(staging);
+            Error::io(output, e)
+        })?;
+    }
+    if let Err(e) = fs::rename(staging, output) {
+        if had_output {
+            let _ = fs::rename(&old, output);
+        }
+        let _ = fs::remove_dir_all(staging);
+        return Err(Error::io(output, e));
+    }
+    if had_output {
+        fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+    }
+    Ok(())
+}

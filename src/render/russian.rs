@@ -1,0 +1,154 @@
+//! Russian language helpers for templates: plural forms, dates, and typography.
+
+/// Picks the plural form for `n`: 1 практика, 3 практики, 5 практик, 21 практика, 11 практик.
+pub fn plural_form<'a>(n: i64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
+    let n = n.unsigned_abs();
+    match (n % 10, n % 100) {
+        (1, r) if r != 11 => one,
+        (2..=4, r) if !(12..=14).contains(&r) => few,
+        _ => many,
+    }
+}
+
+const MONTHS_GENITIVE: [&str; 12] = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+];
+
+/// `2021-04-15` → «15 апреля 2021» (with a non-breaking space between day and month).
+pub fn date(iso: &str) -> Option<String> {
+    let d = crate::date::Date::parse(iso)?;
+    Some(format!(
+        "{}\u{a0}{} {}",
+        d.day,
+        MONTHS_GENITIVE[d.month as usize - 1],
+        d.year
+    ))
+}
+
+/// Russian typography for plain text: «ёлочки» instead of straight quotes, a non-breaking
+/// space after one- and two-letter words (prepositions, conjunctions) and before a dash, and a
+/// real dash for a spaced hyphen.
+pub fn typograph(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let chars: Vec<char> = text.chars().collect();
+    let mut quote_open = false;
+    let mut word_len = 0usize;
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|p| chars[p]);
+        let next = chars.get(i + 1).copied();
+        match c {
+            '"' => {
+                let opening = prev.is_none_or(|p| p.is_whitespace() || "([—-«".contains(p))
+                    || !quote_open && next.is_some_and(char::is_alphanumeric);
+                if opening && !quote_open {
+                    out.push('«');
+                    quote_open = true;
+                } else {
+                    out.push('»');
+                    quote_open = false;
+                }
+                word_len = 0;
+                continue;
+            }
+            ' ' => {
+                let next_is_dash = matches!(next, Some('—' | '–'))
+                    || (next == Some('-') && chars.get(i + 2) == Some(&' '));
+                if next_is_dash
+                    || (1..=2).contains(&word_len) && next.is_some_and(|n| !n.is_whitespace())
+                {
+                    out.push('\u{a0}');
+                } else {
+                    out.push(' ');
+                }
+                word_len = 0;
+                continue;
+            }
+            '-' if prev == Some(' ') && next == Some(' ') => {
+                out.push('—');
+                word_len = 0;
+                continue;
+            }
+            c if c.is_alphabetic() => {
+                // A word counts as short only if it starts after a space or the text's start.
+                if word_len > 0
+                    || prev
+                        .is_none_or(|p| p.is_whitespace() || p == '\u{a0}' || p == '«' || p == '(')
+                {
+                    word_len += 1;
+                } else {
+                    word_len = 99;
+                }
+            }
+            _ => word_len = 99,
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plural_forms_follow_russian_rules() {
+        let f = |n| plural_form(n, "практика", "практики", "практик");
+        assert_eq!(
+            [
+                f(1),
+                f(2),
+                f(5),
+                f(11),
+                f(12),
+                f(21),
+                f(22),
+                f(25),
+                f(111),
+                f(0)
+            ],
+            [
+                "практика",
+                "практики",
+                "практик",
+                "практик",
+                "практик",
+                "практика",
+                "практики",
+                "практик",
+                "практик",
+                "практик"
+            ]
+        );
+    }
+
+    #[test]
+    fn dates_in_the_genitive() {
+        assert_eq!(date("2021-04-15").unwrap(), "15\u{a0}апреля 2021");
+        assert_eq!(date("2024-12-01").unwrap(), "1\u{a0}декабря 2024");
+        assert!(date("2024-13-01").is_none());
+    }
+
+    #[test]
+    fn typography_binds_short_words_and_fixes_quotes() {
+        assert_eq!(
+            typograph("Выплата в Тамбове и на селе"),
+            "Выплата в\u{a0}Тамбове и\u{a0}на\u{a0}селе"
+        );
+        assert_eq!(
+            typograph("Проект \"Семья\" - итоги"),
+            "Проект «Семья»\u{a0}— итоги"
+        );
+        assert_eq!(typograph("Совет — орган"), "Совет\u{a0}— орган");
+    }
+}

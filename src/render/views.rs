@@ -1,0 +1,291 @@
+//! What templates see: borrowed, serialisable views of the library, with URLs already
+//! prefixed by the base path so that templates cannot forget the sub-path.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::content::{Contact, Link, Outcome, Page, TocEntry};
+use crate::library::{Library, Term};
+
+#[derive(Serialize)]
+pub struct TermView<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub url: String,
+    pub count: usize,
+}
+
+pub fn term<'a>(base: &str, facet: &str, term: &'a Term) -> TermView<'a> {
+    TermView {
+        name: &term.name,
+        slug: &term.slug,
+        url: format!("{base}{facet}/{}/", term.slug),
+        count: term.practices.len(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct PracticeView<'a> {
+    pub slug: &'a str,
+    pub url: String,
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub region: TermView<'a>,
+    pub district: Option<TermView<'a>>,
+    pub sector: TermView<'a>,
+    pub year: TermView<'a>,
+    pub status: Option<&'static str>,
+    pub organization: Option<&'a str>,
+    pub tags: Vec<TermView<'a>>,
+    pub date: Option<String>,
+}
+
+pub fn practice(lib: &Library, i: usize) -> PracticeView<'_> {
+    let p = &lib.practices[i];
+    let base = lib.config.base_url.path.as_str();
+    let tax = &lib.taxonomies;
+    let year = tax
+        .years
+        .iter()
+        .find(|t| t.slug == p.meta.year.to_string())
+        .expect("every year has a term");
+    PracticeView {
+        slug: &p.slug,
+        url: format!("{base}{}", p.url),
+        title: &p.meta.title,
+        summary: p.meta.summary.as_deref(),
+        region: term(base, "regions", &tax.regions[p.meta.region]),
+        district: lib
+            .district_of(i)
+            .map(|d| term(base, "districts", &tax.districts[d])),
+        sector: term(base, "sectors", &tax.sectors[p.meta.sector]),
+        year: term(base, "years", year),
+        status: p.meta.status.map(|s| s.name()),
+        organization: p.meta.organization.as_deref(),
+        tags: lib.practice_tags[i]
+            .iter()
+            .map(|&t| term(base, "tags", &tax.tags[t]))
+            .collect(),
+        date: p.meta.date.map(|d| d.to_string()),
+    }
+}
+
+#[derive(Serialize)]
+pub struct PracticeFull<'a> {
+    #[serde(flatten)]
+    pub card: PracticeView<'a>,
+    pub permalink: String,
+    pub content: &'a str,
+    pub toc: &'a [TocEntry],
+    pub results: &'a [Outcome],
+    pub links: &'a [Link],
+    pub contacts: &'a [Contact],
+    pub related: Vec<PracticeView<'a>>,
+    pub edit_url: Option<String>,
+    pub source_path: String,
+}
+
+pub fn practice_full(lib: &Library, i: usize) -> PracticeFull<'_> {
+    let p = &lib.practices[i];
+    let source_path = p
+        .source_path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    let edit_url = lib.config.repository.as_ref().map(|repo| {
+        format!(
+            "{}/edit/{}/{}",
+            repo.trim_end_matches('/'),
+            lib.config.repository_branch,
+            source_path
+        )
+    });
+    PracticeFull {
+        card: practice(lib, i),
+        permalink: format!("{}{}", lib.config.base_url.absolute(), p.url),
+        content: &p.body.html,
+        toc: &p.body.toc,
+        results: &p.meta.results,
+        links: &p.meta.links,
+        contacts: &p.meta.contacts,
+        related: lib.related[i].iter().map(|&j| practice(lib, j)).collect(),
+        edit_url,
+        source_path,
+    }
+}
+
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub content: &'a str,
+    pub toc: &'a [TocEntry],
+}
+
+pub fn page(page: &Page) -> PageView<'_> {
+    PageView {
+        title: &page.title,
+        description: page.description.as_deref(),
+        content: &page.body.html,
+        toc: &page.body.toc,
+    }
+}
+
+#[derive(Serialize)]
+pub struct RegionGroup<'a> {
+    pub district: TermView<'a>,
+    pub regions: Vec<TermView<'a>>,
+}
+
+/// Regions grouped by federal district, each group alphabetical; the federal level first.
+pub fn region_groups(lib: &Library) -> Vec<RegionGroup<'_>> {
+    let base = lib.config.base_url.path.as_str();
+    let tax = &lib.taxonomies;
+    let mut groups: Vec<RegionGroup<'_>> = tax
+        .districts
+        .iter()
+        .map(|d| RegionGroup {
+            district: term(base, "districts", d),
+            regions: Vec::new(),
+        })
+        .collect();
+    let mut federal = Vec::new();
+    for (id, region) in lib.regions.regions.iter().enumerate() {
+        let view = term(base, "regions", &tax.regions[id]);
+        match region.district {
+            Some(d) => groups[d].regions.push(view),
+            None => federal.push(view),
+        }
+    }
+    for group in &mut groups {
+        group.regions.sort_by(|a, b| {
+            a.name
+                .trim_start_matches("г. ")
+                .cmp(b.name.trim_start_matches("г. "))
+        });
+    }
+    groups
+        .into_iter()
+        .chain(federal.into_iter().map(|view| RegionGroup {
+            district: TermView {
+                name: "Федеральный уровень",
+                slug: "",
+                url: view.url.clone(),
+                count: view.count,
+            },
+            regions: vec![view],
+        }))
+        .collect()
+}
+
+#[derive(Serialize)]
+pub struct Paginator {
+    pub current: usize,
+    pub total: usize,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    pub pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+pub fn paginator(base: &str, url: &str, current: usize, total: usize) -> Paginator {
+    let link = |n: usize| format!("{base}{}", super::page_url(url, n));
+    Paginator {
+        current,
+        total,
+        prev_url: (current > 1).then(|| link(current - 1)),
+        next_url: (current < total).then(|| link(current + 1)),
+        pages: (1..=total)
+            .map(|n| PageLink {
+                number: n,
+                url: link(n),
+                current: n == current,
+            })
+            .collect(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    /// The base path, `/` or `/library/`.
+    pub base_url: &'a str,
+    /// The absolute base URL (equal to the path when the site has no origin).
+    pub permalink: String,
+    pub repository: Option<&'a str>,
+    pub sectors: Vec<TermView<'a>>,
+    pub districts: Vec<TermView<'a>>,
+    pub years: Vec<TermView<'a>>,
+    pub pages: Vec<PageNav<'a>>,
+    pub stats: Stats,
+    pub assets: &'a BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+pub struct PageNav<'a> {
+    pub title: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct Stats {
+    pub practices: usize,
+    pub regions: usize,
+    pub sectors: usize,
+}
+
+pub fn site<'a>(lib: &'a Library, assets: &'a BTreeMap<String, String>) -> SiteView<'a> {
+    let base = lib.config.base_url.path.as_str();
+    let tax = &lib.taxonomies;
+    SiteView {
+        title: &lib.config.title,
+        description: &lib.config.description,
+        language: &lib.config.language,
+        base_url: base,
+        permalink: lib.config.base_url.absolute(),
+        repository: lib.config.repository.as_deref(),
+        sectors: tax
+            .sectors
+            .iter()
+            .map(|t| term(base, "sectors", t))
+            .collect(),
+        districts: tax
+            .districts
+            .iter()
+            .map(|t| term(base, "districts", t))
+            .collect(),
+        years: tax.years.iter().map(|t| term(base, "years", t)).collect(),
+        pages: lib
+            .pages
+            .iter()
+            .map(|p| PageNav {
+                title: &p.title,
+                url: format!("{base}{}", p.url),
+            })
+            .collect(),
+        stats: Stats {
+            practices: lib.practices.len(),
+            regions: tax
+                .regions
+                .iter()
+                .filter(|t| !t.practices.is_empty())
+                .count(),
+            sectors: tax
+                .sectors
+                .iter()
+                .filter(|t| !t.practices.is_empty())
+                .count(),
+        },
+        assets,
+    }
+}
