@@ -341,7 +341,8 @@ fn read_links(reader: &mut Reader<'_, '_>, node: &Node) -> Vec<Link> {
     for item in reader.list(node, "links") {
         let mut title = None;
         let mut url = None;
-        for entry in reader.mapping(item, "a link", &["title", "url"]) {
+        let entries = reader.mapping(item, "a link", &["title", "url"]);
+        for entry in entries {
             match entry.key.as_str() {
                 "title" => title = reader.text(&entry.value, "links.title"),
                 "url" => url = read_url(reader, &entry.value, "links.url"),
@@ -351,10 +352,17 @@ fn read_links(reader: &mut Reader<'_, '_>, node: &Node) -> Vec<Link> {
         if !matches!(item.value, Value::Map(_)) {
             continue;
         }
+        // A key that is present but invalid has been reported already.
+        let present = |key: &str| entries.iter().any(|e| e.key == key);
         match (title, url) {
             (Some(title), Some(url)) => links.push(Link { title, url }),
-            (None, _) => reader.missing(item, "title", "a link", "Сообщение администрации области"),
-            (_, None) => reader.missing(item, "url", "a link", "https://example.ru/news/1"),
+            _ if !present("title") => {
+                reader.missing(item, "title", "a link", "Сообщение администрации области")
+            }
+            _ if !present("url") => {
+                reader.missing(item, "url", "a link", "https://example.ru/news/1")
+            }
+            _ => {}
         }
     }
     links

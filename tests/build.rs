@@ -1,0 +1,338 @@
+//! End-to-end builds of fixture sites into real directories.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use praktika::{BuildOptions, Error};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn build_into(site: &Path, out: &Path) -> Result<praktika::Summary, Error> {
+    let mut options = BuildOptions::new(site);
+    options.output = Some(out.to_path_buf());
+    praktika::build(&options)
+}
+
+/// Every file under `dir`, relative path → bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn html_files(files: &BTreeMap<String, Vec<u8>>) -> impl Iterator<Item = (&String, String)> {
+    files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, b)| (p, String::from_utf8(b.clone()).unwrap()))
+}
+
+/// Values of `href="…"` and `src="…"` attributes.
+fn links(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let end = rest.find('"').unwrap();
+            found.push(rest[..end].replace("&amp;", "&"));
+            rest = &rest[end..];
+        }
+    }
+    found
+}
+
+#[test]
+fn fixture_site_builds_every_page_type() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let summary = build_into(&fixture("minimal"), &public).unwrap();
+    assert_eq!(summary.practices, 4, "the draft is left out");
+    let files = snapshot(&public);
+    for path in [
+        "index.html",
+        "practices/index.html",
+        "practices/page/2/index.html",
+        "practices/alpha/index.html",
+        "practices/bundle/index.html",
+        "practices/bundle/scheme.svg",
+        "regions/index.html",
+        "regions/tambovskaya-oblast/index.html",
+        "regions/moskva/index.html",
+        "districts/tsentralnyy/index.html",
+        "sectors/index.html",
+        "sectors/sotsialnaya-zashchita/index.html",
+        "sectors/health/index.html",
+        "sectors/health/feed.xml",
+        "years/2024/index.html",
+        "tags/nko/index.html",
+        "tags/index.html",
+        "about/index.html",
+        "404.html",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "data/practices.json",
+        "data/practices.csv",
+        ".praktika-output",
+    ] {
+        assert!(
+            files.contains_key(path),
+            "missing {path}; have {:#?}",
+            files.keys().collect::<Vec<_>>()
+        );
+    }
+    assert!(!files.contains_key("practices/draft/index.html"));
+    assert!(
+        files
+            .keys()
+            .any(|p| p.starts_with("static/style.") && p.ends_with(".css")),
+        "hashed stylesheet"
+    );
+
+    let alpha = String::from_utf8(files["practices/alpha/index.html"].clone()).unwrap();
+    assert!(
+        alpha.contains("Тамбовская область"),
+        "alias resolved to the canonical name"
+    );
+    assert!(
+        alpha.contains(r#"href="/library/practices/beta/""#),
+        "md link rewritten"
+    );
+    assert!(alpha.contains("Первая практика: проактивная выплата"));
+    assert!(alpha.contains("20\u{a0}декабря 2024"), "Russian date");
+    assert!(
+        alpha.contains("https://github.com/example/library/edit/main/content/practices/alpha.md")
+    );
+    assert!(alpha.contains(r#"<h2 id="problema">"#));
+    let tags = String::from_utf8(files["tags/nko/index.html"].clone()).unwrap();
+    assert!(
+        tags.contains("Вторая практика") && tags.contains("Первая практика"),
+        "tags merged across case"
+    );
+    let not_found = String::from_utf8(files["404.html"].clone()).unwrap();
+    assert!(
+        not_found.contains("Своя страница 404"),
+        "site templates override the theme"
+    );
+}
+
+#[test]
+fn no_link_escapes_the_sub_path_and_every_internal_link_resolves() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    build_into(&fixture("minimal"), &public).unwrap();
+    let files = snapshot(&public);
+    let mut checked = 0;
+    for (path, html) in html_files(&files) {
+        for link in links(&html) {
+            if link.starts_with("https://") || link.starts_with("mailto:") || link.starts_with('#')
+            {
+                let external_ok = !link.starts_with("https://example.org/")
+                    || link.starts_with("https://example.org/library/");
+                assert!(external_ok, "{path}: {link} leaves the sub-path");
+                continue;
+            }
+            assert!(
+                link.starts_with("/library/"),
+                "{path}: link {link} escapes /library/"
+            );
+            let target = link
+                .trim_start_matches("/library/")
+                .split('#')
+                .next()
+                .unwrap();
+            let exists =
+                files.contains_key(target) || files.contains_key(&format!("{target}index.html"));
+            assert!(exists, "{path}: link {link} is broken");
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} links checked");
+}
+
+#[test]
+fn builds_are_byte_for_byte_deterministic() {
+    let out = tempfile::tempdir().unwrap();
+    build_into(&fixture("minimal"), &out.path().join("a")).unwrap();
+    build_into(&fixture("minimal"), &out.path().join("b")).unwrap();
+    let (a, b) = (
+        snapshot(&out.path().join("a")),
+        snapshot(&out.path().join("b")),
+    );
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{path} differs between builds");
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_intact() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    build_into(&fixture("minimal"), &public).unwrap();
+    let before = snapshot(&public);
+    let err = build_into(&fixture("broken"), &public).unwrap_err();
+    assert!(matches!(err, Error::Content(_)));
+    assert_eq!(snapshot(&public), before);
+    let leftovers: Vec<_> = fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers,
+        vec![std::ffi::OsString::from("public")],
+        "no staging directory left behind"
+    );
+}
+
+#[test]
+fn refuses_output_directories_it_must_not_replace() {
+    let out = tempfile::tempdir().unwrap();
+    let foreign = out.path().join("photos");
+    fs::create_dir_all(&foreign).unwrap();
+    fs::write(foreign.join("holiday.jpg"), b"precious").unwrap();
+    let err = build_into(&fixture("minimal"), &foreign).unwrap_err();
+    assert!(matches!(err, Error::UnsafeOutput { .. }), "{err}");
+    assert_eq!(fs::read(foreign.join("holiday.jpg")).unwrap(), b"precious");
+    assert!(matches!(
+        build_into(&fixture("minimal"), &fixture("minimal")).unwrap_err(),
+        Error::UnsafeOutput { .. }
+    ));
+    assert!(matches!(
+        build_into(&fixture("minimal"), &fixture("")).unwrap_err(),
+        Error::UnsafeOutput { .. }
+    ));
+}
+
+#[test]
+fn feeds_sitemap_and_dataset_are_well_formed() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    build_into(&fixture("minimal"), &public).unwrap();
+    let read = |p: &str| fs::read_to_string(public.join(p)).unwrap();
+
+    let feed = read("feed.xml");
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let entries: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .collect();
+    assert_eq!(entries.len(), 4);
+    let first_title = entries[0]
+        .children()
+        .find(|n| n.has_tag_name("title"))
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(first_title, "Первая практика: проактивная выплата");
+    roxmltree::Document::parse(&read("sectors/health/feed.xml")).unwrap();
+
+    let sitemap = read("sitemap.xml");
+    let doc = roxmltree::Document::parse(&sitemap).unwrap();
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(locs.contains(&"https://example.org/library/practices/alpha/"));
+    assert!(locs
+        .iter()
+        .all(|l| l.starts_with("https://example.org/library/")));
+    assert!(read("robots.txt").contains("Sitemap: https://example.org/library/sitemap.xml"));
+
+    let json: serde_json::Value = serde_json::from_str(&read("data/practices.json")).unwrap();
+    let records = json.as_array().unwrap();
+    assert_eq!(records.len(), 4);
+    assert_eq!(records[0]["region"], "Тамбовская область");
+    assert_eq!(
+        records[0]["federal_district"],
+        "Центральный федеральный округ"
+    );
+    assert_eq!(
+        records[0]["tags"],
+        serde_json::json!(["Проактивность", "НКО"])
+    );
+
+    let csv = read("data/practices.csv");
+    let rows = parse_csv(csv.trim_start_matches('\u{feff}'));
+    assert_eq!(rows.len(), 5);
+    assert!(rows.iter().all(|r| r.len() == rows[0].len()));
+    assert_eq!(rows[1][2], "Первая практика: проактивная выплата");
+}
+
+/// A strict RFC 4180 reader, enough to check the export.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = vec![];
+    let mut row = vec![];
+    let mut field = String::new();
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    rows
+}
+
+#[test]
+fn drafts_are_built_on_request() {
+    let out = tempfile::tempdir().unwrap();
+    let mut options = BuildOptions::new(fixture("minimal"));
+    options.output = Some(out.path().join("public"));
+    options.drafts = true;
+    assert_eq!(praktika::build(&options).unwrap().practices, 5);
+    assert!(out
+        .path()
+        .join("public/practices/draft/index.html")
+        .is_file());
+}
+
+#[test]
+fn a_site_without_a_theme_folder_uses_the_embedded_theme() {
+    // The minimal fixture has no themes/ folder; the repository itself has one on disk.
+    assert!(!fixture("minimal").join("themes").exists());
+    let lib = praktika::load(&BuildOptions::new(fixture("minimal"))).unwrap();
+    let theme = praktika::theme::Theme::load(&fixture("minimal"), &lib.config.theme).unwrap();
+    assert!(theme.templates.contains_key("practice.html"));
+    assert!(theme.templates["404.html"].contains("Своя страница 404"));
+}
+
+#[test]
+fn the_bundled_demo_library_checks_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let summary = praktika::check(&BuildOptions::new(root)).unwrap();
+    assert!(summary.practices >= 12, "{} practices", summary.practices);
+    assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
+}
