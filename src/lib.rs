@@ -20,6 +20,7 @@ pub mod regions;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+pub mod search;
 pub mod serve;
 pub mod slug;
 pub mod theme;

@@ -10,7 +10,7 @@ use crate::regions::Regions;
 use crate::slug::slugify;
 
 /// How many related practices a practice page shows.
-pub const RELATED_COUNT: usize = 4;
+pub const RELATED_COUNT: usize = 3;
 /// How far down each shared term's list (newest first) related practices are looked for,
 /// which keeps the work linear in the library's size.
 const RELATED_SCAN: usize = 200;

@@ -77,6 +77,8 @@ pub struct Region {
     /// Index into [`Regions::districts`]; `None` for the federal level.
     pub district: Option<usize>,
     pub code: Option<u32>,
+    /// Other names people use («Подмосковье»), for search.
+    pub aliases: Vec<String>,
 }
 
 /// What a region spelling resolves to.
@@ -149,20 +151,22 @@ impl Regions {
                         subject.name, subject.district
                     )
                 })?;
-            aliases.push((regions.len(), subject.aliases));
+            aliases.push((regions.len(), subject.aliases.clone()));
             regions.push(Region {
                 name: subject.name,
                 slug: subject.slug,
                 district: Some(district),
                 code: subject.code,
+                aliases: subject.aliases,
             });
         }
-        aliases.push((regions.len(), file.federal.aliases));
+        aliases.push((regions.len(), file.federal.aliases.clone()));
         regions.push(Region {
             name: file.federal.name,
             slug: file.federal.slug,
             district: None,
             code: None,
+            aliases: file.federal.aliases,
         });
 
         let mut index: HashMap<String, Vec<usize>> = HashMap::new();

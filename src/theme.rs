@@ -27,9 +27,12 @@ pub const EMBEDDED_DEFAULT: &[(&str, &[u8])] = embed![
     "templates/term.html",
     "templates/page.html",
     "templates/404.html",
+    "templates/search.html",
     "templates/partials/card.html",
     "templates/partials/pagination.html",
     "static/style.css",
+    "static/search.js",
+    "static/favicon.svg",
 ];
 
 /// A theme's files after overrides: template name → source, static path → bytes.

@@ -149,6 +149,9 @@ pub fn render_site(
     sink.write("robots.txt", feeds::robots(lib).as_bytes())?;
     sink.write("data/practices.json", &dataset::json(lib))?;
     sink.write("data/practices.csv", &dataset::csv(lib))?;
+    crate::search::index::build(lib)
+        .par_iter()
+        .try_for_each(|file| sink.write(&file.path, &file.bytes))?;
     Ok(Written { pages, files: 0 })
 }
 

@@ -33,6 +33,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "term.html",
     "page.html",
     "404.html",
+    "search.html",
 ];
 
 /// A page to render: its output path, template and own context.
@@ -184,6 +185,11 @@ impl<'a> Renderer<'a> {
             path: "404.html".into(),
             template: "404.html",
             context: page_context("404", "404.html", lib),
+        });
+        jobs.push(Job {
+            path: "search/index.html".into(),
+            template: "search.html",
+            context: page_context("search", "search/", lib),
         });
         jobs
     }

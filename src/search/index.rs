@@ -1,0 +1,350 @@
+//! Building the static search index: term shards, facet columns, result text and a manifest.
+//!
+//! Layout under `search/` (all binary files gzip-compressed by us, so a host that does not
+//! compress costs nothing; the client checks the gzip magic, so a host that adds
+//! `Content-Encoding` is fine too):
+//!
+//! - `manifest.json` — document count, the first term of every shard, facet value names.
+//! - `s/<hash>.bin` — a shard: a run of terms in sorted order, each with its postings
+//!   (delta-encoded document numbers, then one quantised BM25 weight byte per document).
+//!   Names are content hashes, so a rebuild changes only the shards whose terms changed.
+//! - `facets.bin` — one byte per document per facet (region, sector, year), column by column.
+//! - `r/<n>.bin` — result text (title, URL, summary, snippet text) for `GROUP` documents.
+//!
+//! Document numbers follow the library's order (newest first), so sorting by year is sorting
+//! by number and delta-encoded postings stay small.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::text::{Analyzer, Token};
+use crate::library::Library;
+
+/// Documents per result-text file.
+pub const GROUP: usize = 8;
+/// A shard is closed once its encoded size passes this many bytes.
+pub const SHARD_BYTES: usize = 12 * 1024;
+/// Characters of body text kept per document for snippets.
+pub const SNIPPET_CHARS: usize = 360;
+
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// Field weights: a word in the title counts as much as five in the body.
+const TITLE: f32 = 5.0;
+const TAGS: f32 = 3.0;
+const SUMMARY: f32 = 2.0;
+const FACETS: f32 = 1.5;
+const BODY: f32 = 1.0;
+
+/// A file of the index: path under the site root, and bytes.
+pub struct IndexFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    version: u32,
+    docs: usize,
+    group: usize,
+    /// `[first term, file name]` per shard, in term order.
+    shards: Vec<(String, String)>,
+    facets: String,
+    /// `[name, slug, district index or -1]`.
+    regions: Vec<(&'a str, &'a str, i64)>,
+    districts: Vec<(&'a str, &'a str)>,
+    sectors: Vec<(&'a str, &'a str)>,
+    first_year: i32,
+}
+
+/// Builds every file of the search index.
+pub fn build(lib: &Library) -> Vec<IndexFile> {
+    let analyzer = Analyzer::default();
+    let docs: Vec<(HashMap<String, f32>, f32)> = (0..lib.practices.len())
+        .into_par_iter()
+        .map(|i| document_terms(lib, i, &analyzer))
+        .collect();
+    let average_length = docs.iter().map(|(_, len)| *len).sum::<f32>() / docs.len().max(1) as f32;
+
+    let mut postings: HashMap<&str, Vec<(u32, u8)>> = HashMap::new();
+    for (doc, (terms, length)) in docs.iter().enumerate() {
+        let norm = K1 * (1.0 - B + B * length / average_length.max(1.0));
+        for (term, &tf) in terms {
+            let saturation = tf * (K1 + 1.0) / (tf + norm);
+            let weight = (255.0 * saturation / (K1 + 1.0)).ceil().clamp(1.0, 255.0) as u8;
+            postings
+                .entry(term.as_str())
+                .or_default()
+                .push((doc as u32, weight));
+        }
+    }
+    let mut terms: Vec<(&str, Vec<(u32, u8)>)> = postings.into_iter().collect();
+    // JavaScript compares strings by UTF-16 code units; sort the same way.
+    terms.par_sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+
+    let mut files = Vec::new();
+    let mut shards = Vec::new();
+    let mut shard = ShardWriter::default();
+    for (term, list) in &terms {
+        shard.push(term, list);
+        if shard.bytes.len() >= SHARD_BYTES {
+            finish_shard(&mut shard, &mut shards, &mut files);
+        }
+    }
+    if shard.count > 0 {
+        finish_shard(&mut shard, &mut shards, &mut files);
+    }
+
+    let facets = facet_columns(lib);
+    let facets_name = format!("{}.bin", content_hash(&facets));
+    files.push(IndexFile {
+        path: format!("search/{facets_name}"),
+        bytes: facets,
+    });
+    files.extend(result_files(lib));
+
+    let tax = &lib.taxonomies;
+    let manifest = Manifest {
+        version: 1,
+        docs: lib.practices.len(),
+        group: GROUP,
+        shards,
+        facets: facets_name,
+        regions: lib
+            .regions
+            .regions
+            .iter()
+            .map(|r| {
+                (
+                    r.name.as_str(),
+                    r.slug.as_str(),
+                    r.district.map_or(-1, |d| d as i64),
+                )
+            })
+            .collect(),
+        districts: lib
+            .regions
+            .districts
+            .iter()
+            .map(|d| (d.name.as_str(), d.slug.as_str()))
+            .collect(),
+        sectors: tax
+            .sectors
+            .iter()
+            .map(|s| (s.name.as_str(), s.slug.as_str()))
+            .collect(),
+        first_year: first_year(lib),
+    };
+    let manifest = serde_json::to_vec(&manifest).unwrap_or_default();
+    files.push(IndexFile {
+        path: "search/manifest.json".into(),
+        bytes: manifest,
+    });
+    files
+}
+
+fn first_year(lib: &Library) -> i32 {
+    lib.practices
+        .iter()
+        .map(|p| p.meta.year)
+        .min()
+        .unwrap_or(crate::content::practice::FIRST_YEAR as i32)
+}
+
+/// Weighted term frequencies of one practice, and its weighted length.
+fn document_terms(lib: &Library, i: usize, analyzer: &Analyzer) -> (HashMap<String, f32>, f32) {
+    let p = &lib.practices[i];
+    let region = lib.regions.get(p.meta.region);
+    let mut facets = format!("{} {}", region.name, lib.config.sectors[p.meta.sector].name);
+    for alias in &region.aliases {
+        facets.push(' ');
+        facets.push_str(alias);
+    }
+    if let Some(district) = lib.regions.district_of(p.meta.region) {
+        facets.push(' ');
+        facets.push_str(&district.name);
+    }
+    if let Some(org) = &p.meta.organization {
+        facets.push(' ');
+        facets.push_str(org);
+    }
+    let fields: [(&str, f32); 5] = [
+        (&p.meta.title, TITLE),
+        (&p.meta.tags.join(" , "), TAGS),
+        (p.meta.summary.as_deref().unwrap_or(""), SUMMARY),
+        (&facets, FACETS),
+        (&p.body.text, BODY),
+    ];
+    let mut terms: HashMap<String, f32> = HashMap::new();
+    let mut length = 0.0;
+    for (text, weight) in fields {
+        for Token { term, .. } in analyzer.tokens(text) {
+            *terms.entry(term).or_default() += weight;
+            length += weight;
+        }
+    }
+    (terms, length)
+}
+
+#[derive(Default)]
+struct ShardWriter {
+    bytes: Vec<u8>,
+    first: Option<String>,
+    previous: String,
+    count: usize,
+}
+
+impl ShardWriter {
+    /// Appends a term: front-coded against the previous term, then its postings.
+    fn push(&mut self, term: &str, list: &[(u32, u8)]) {
+        let shared = common_prefix(&self.previous, term);
+        write_varint(&mut self.bytes, shared as u64);
+        let suffix = &term.as_bytes()[shared..];
+        write_varint(&mut self.bytes, suffix.len() as u64);
+        self.bytes.extend_from_slice(suffix);
+        write_varint(&mut self.bytes, list.len() as u64);
+        let mut last = 0u32;
+        for (n, &(doc, _)) in list.iter().enumerate() {
+            write_varint(
+                &mut self.bytes,
+                u64::from(if n == 0 { doc } else { doc - last }),
+            );
+            last = doc;
+        }
+        self.bytes.extend(list.iter().map(|&(_, w)| w));
+        if self.first.is_none() {
+            self.first = Some(term.to_string());
+        }
+        self.previous = term.to_string();
+        self.count += 1;
+    }
+}
+
+fn finish_shard(
+    shard: &mut ShardWriter,
+    shards: &mut Vec<(String, String)>,
+    files: &mut Vec<IndexFile>,
+) {
+    let mut bytes = Vec::with_capacity(shard.bytes.len() + 8);
+    write_varint(&mut bytes, shard.count as u64);
+    bytes.extend_from_slice(&shard.bytes);
+    let bytes = gzip(&bytes);
+    let name = format!("{}.bin", content_hash(&bytes));
+    shards.push((shard.first.take().unwrap_or_default(), name.clone()));
+    files.push(IndexFile {
+        path: format!("search/s/{name}"),
+        bytes,
+    });
+    *shard = ShardWriter::default();
+}
+
+/// Byte length of the common prefix, on a character boundary.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.char_indices()
+        .zip(b.chars())
+        .find(|((_, ca), cb)| ca != cb)
+        .map_or_else(|| a.len().min(b.len()), |((i, _), _)| i)
+        .min(b.len())
+}
+
+fn write_varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+/// Region, sector and year-offset columns, one byte per document each.
+fn facet_columns(lib: &Library) -> Vec<u8> {
+    let first = first_year(lib);
+    let n = lib.practices.len();
+    let mut bytes = Vec::with_capacity(n * 3);
+    bytes.extend(lib.practices.iter().map(|p| p.meta.region.min(255) as u8));
+    bytes.extend(lib.practices.iter().map(|p| p.meta.sector.min(255) as u8));
+    bytes.extend(
+        lib.practices
+            .iter()
+            .map(|p| (p.meta.year - first).clamp(0, 255) as u8),
+    );
+    gzip(&bytes)
+}
+
+/// `[title, url, summary, snippet text]` per document, `GROUP` documents per file.
+fn result_files(lib: &Library) -> Vec<IndexFile> {
+    let base = &lib.config.base_url.path;
+    lib.practices
+        .par_chunks(GROUP)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let rows: Vec<[String; 4]> = chunk
+                .iter()
+                .map(|p| {
+                    let text: String = p.body.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let text: String = text.chars().take(SNIPPET_CHARS).collect();
+                    [
+                        p.meta.title.clone(),
+                        format!("{base}{}", p.url),
+                        p.meta.summary.clone().unwrap_or_default(),
+                        text,
+                    ]
+                })
+                .collect();
+            let json = serde_json::to_vec(&rows).unwrap_or_default();
+            IndexFile {
+                path: format!("search/r/{n}.bin"),
+                bytes: gzip(&json),
+            }
+        })
+        .collect()
+}
+
+/// Deterministic gzip (no timestamp, no file name).
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 2),
+        flate2::Compression::best(),
+    );
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
+}
+
+/// 16 hex digits of FNV-1a over the bytes.
+fn content_hash(bytes: &[u8]) -> String {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_round_trip_sizes() {
+        let mut out = Vec::new();
+        write_varint(&mut out, 127);
+        write_varint(&mut out, 128);
+        write_varint(&mut out, 300);
+        assert_eq!(out, vec![127, 0x80, 1, 0xAC, 2]);
+    }
+
+    #[test]
+    fn common_prefix_respects_characters() {
+        assert_eq!(common_prefix("семья", "семинар"), "сем".len());
+        assert_eq!(common_prefix("", "a"), 0);
+        assert_eq!(common_prefix("abc", "ab"), 2);
+    }
+
+    #[test]
+    fn gzip_is_deterministic_and_has_the_magic() {
+        let a = gzip(b"hello hello hello");
+        assert_eq!(a, gzip(b"hello hello hello"));
+        assert_eq!(&a[..2], &[0x1f, 0x8b]);
+    }
+}

@@ -1,0 +1,4 @@
+//! Full-text search built at build time into static shards, queried in the reader's browser.
+
+pub mod index;
+pub mod text;

@@ -1,0 +1,59 @@
+//! Real browser tests: the built demo site served over HTTP and driven in headless Chromium
+//! (Debian's `chromium` with `playwright-core` from tests/browser). Skipped locally when either
+//! is missing; `.ci/run` installs both and sets PRAKTIKA_REQUIRE_BROWSER so they are mandatory.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+/// Serves `dir` on a free loopback port in the background; returns its base URL.
+fn serve(dir: &Path) -> String {
+    let server =
+        praktika::serve::StaticServer::bind(SocketAddr::from(([127, 0, 0, 1], 0)), dir).unwrap();
+    let port = server.local_addr().unwrap().port();
+    std::thread::spawn(move || server.run(4));
+    format!("http://127.0.0.1:{port}/")
+}
+
+fn browser_ready() -> bool {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let modules = common::repo().join("tests/browser/node_modules/playwright-core");
+    let ready = Path::new(&chromium).exists() && modules.exists() && common::node().is_some();
+    if !ready {
+        assert!(
+            !common::required(),
+            "CI requires Chromium and tests/browser/node_modules (run npm ci there)"
+        );
+        eprintln!("skipping browser tests: Chromium or playwright-core is not installed");
+    }
+    ready
+}
+
+fn run(script: &str, args: &[&str]) {
+    let out = std::process::Command::new("node")
+        .arg(common::repo().join("tests/browser").join(script))
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{script} failed:\n{stdout}\n{stderr}");
+    eprintln!("{stdout}");
+}
+
+#[test]
+fn search_page_in_a_real_browser() {
+    if !browser_ready() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let public = dir.path().join("public");
+    let mut options = praktika::BuildOptions::new(common::repo());
+    options.output = Some(public.clone());
+    // Served from the server's root; sub-paths are covered by tests/build.rs.
+    options.base_url = Some("/".into());
+    praktika::build(&options).unwrap();
+    let base = serve(&public);
+    run("search.mjs", &[&base]);
+}
