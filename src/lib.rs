@@ -76,6 +76,8 @@ pub struct Summary {
     pub files: usize,
     pub elapsed: Duration,
     pub warnings: Vec<Diagnostic>,
+    /// Wall time of each stage (rendering and the search index overlap).
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// Loads and validates a site into the library model, without rendering.
@@ -119,14 +121,16 @@ pub fn load(options: &BuildOptions) -> Result<Library, Error> {
 pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
     let started = Instant::now();
     let lib = load(options)?;
+    let loaded = started.elapsed();
     let theme = Theme::load(&options.root, &lib.config.theme)?;
-    let written = output::write_site(
+    let mut written = output::write_site(
         &lib,
         &theme,
         &options.root,
         &options.output_dir(),
         options.force,
     )?;
+    written.stages.insert(0, ("load and validate", loaded));
     Ok(summary(&lib, written, started))
 }
 
@@ -137,14 +141,8 @@ pub fn check(options: &BuildOptions) -> Result<Summary, Error> {
     let theme = Theme::load(&options.root, &lib.config.theme)?;
     let sink = output::NullSink::default();
     let written = output::render_site(&lib, &theme, &options.root, &sink)?;
-    Ok(summary(
-        &lib,
-        output::Written {
-            pages: written.pages,
-            files: sink.count(),
-        },
-        started,
-    ))
+    let files = sink.count();
+    Ok(summary(&lib, output::Written { files, ..written }, started))
 }
 
 fn summary(lib: &Library, written: output::Written, started: Instant) -> Summary {
@@ -156,5 +154,6 @@ fn summary(lib: &Library, written: output::Written, started: Instant) -> Summary
         files: written.files,
         elapsed: started.elapsed(),
         warnings,
+        stages: written.stages,
     }
 }

@@ -37,6 +37,9 @@ enum Command {
         /// Replace an output directory that Praktika did not create
         #[arg(long)]
         force: bool,
+        /// Print how long each stage took
+        #[arg(long)]
+        timings: bool,
     },
     /// Validate everything a build would, without writing files (for CI)
     Check {
@@ -100,6 +103,7 @@ fn run(command: Command) -> Result<(), Error> {
             base_url,
             drafts,
             force,
+            timings,
         } => {
             let options = BuildOptions {
                 root,
@@ -109,6 +113,11 @@ fn run(command: Command) -> Result<(), Error> {
                 force,
             };
             let summary = praktika::build(&options)?;
+            if timings {
+                for (stage, time) in &summary.stages {
+                    eprintln!("  {stage:<22} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                }
+            }
             print_summary("Built", &summary);
             Ok(())
         }

@@ -336,3 +336,53 @@ fn the_bundled_demo_library_checks_clean() {
     assert!(summary.practices >= 12, "{} practices", summary.practices);
     assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
 }
+
+#[test]
+fn a_rebuild_after_an_edit_equals_a_fresh_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_dir(&fixture("minimal"), &site);
+    let public = dir.path().join("public");
+    build_into(&site, &public).unwrap();
+    // Edit one practice: new title, new tag, new year.
+    let alpha = site.join("content/practices/alpha.md");
+    let text = fs::read_to_string(&alpha).unwrap();
+    fs::write(
+        &alpha,
+        text.replace(
+            "Первая практика: проактивная выплата",
+            "Обновлённая практика",
+        )
+        .replace("year: 2024", "year: 2019")
+        .replace("[Проактивность, НКО]", "[Проактивность, Новый тег]"),
+    )
+    .unwrap();
+    build_into(&site, &public).unwrap();
+    let fresh = dir.path().join("fresh");
+    build_into(&site, &fresh).unwrap();
+    let (rebuilt, fresh) = (snapshot(&public), snapshot(&fresh));
+    assert_eq!(
+        rebuilt.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &fresh {
+        assert!(bytes == &rebuilt[path], "{path} differs from a fresh build");
+    }
+    assert!(
+        String::from_utf8_lossy(&rebuilt["practices/alpha/index.html"])
+            .contains("Обновлённая практика")
+    );
+    assert!(rebuilt.contains_key("tags/novyy-teg/index.html"));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

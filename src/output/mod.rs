@@ -10,6 +10,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -21,16 +22,22 @@ use crate::theme::Theme;
 /// The file that marks a directory as Praktika's output, safe to replace.
 pub const MARKER: &str = ".praktika-output";
 
-/// What a build wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a build wrote, and how long its stages took.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
     pub pages: usize,
     pub files: usize,
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// A sink writing files under a directory, creating folders as needed.
+///
+/// When the previous output is known, a file whose bytes did not change is hard-linked from
+/// it instead of written: creating fresh inodes, not rendering, is what dominates a rebuild of
+/// a large library on ext4, and the staging directory still never shares a byte that changed.
 pub struct DirSink {
     root: PathBuf,
+    previous: Option<PathBuf>,
     count: Mutex<usize>,
 }
 
@@ -38,12 +45,31 @@ impl DirSink {
     pub fn new(root: PathBuf) -> Self {
         DirSink {
             root,
+            previous: None,
             count: Mutex::new(0),
         }
     }
 
+    /// Reuses unchanged files of `previous` (a complete earlier output).
+    pub fn reusing(mut self, previous: PathBuf) -> Self {
+        self.previous = Some(previous);
+        self
+    }
+
     pub fn count(&self) -> usize {
         *self.count.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn reuse(&self, path: &str, bytes: &[u8], target: &Path) -> bool {
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        let old = previous.join(path);
+        let same_size =
+            fs::symlink_metadata(&old).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+        same_size
+            && fs::read(&old).is_ok_and(|old_bytes| old_bytes == bytes)
+            && fs::hard_link(&old, target).is_ok()
     }
 }
 
@@ -53,8 +79,10 @@ impl Sink for DirSink {
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
-        let mut file = fs::File::create(&target).map_err(|e| Error::io(&target, e))?;
-        file.write_all(bytes).map_err(|e| Error::io(&target, e))?;
+        if !self.reuse(path, bytes, &target) {
+            let mut file = fs::File::create(&target).map_err(|e| Error::io(&target, e))?;
+            file.write_all(bytes).map_err(|e| Error::io(&target, e))?;
+        }
         *self.count.lock().unwrap_or_else(|e| e.into_inner()) += 1;
         Ok(())
     }
@@ -113,7 +141,27 @@ pub fn render_site(
 ) -> Result<Written, Error> {
     let assets = asset_paths(theme);
     let renderer = Renderer::new(lib, theme, &assets)?;
-    let pages = renderer.render_pages(sink)?;
+    // Pages and the search index are independent; building them side by side lets the index's
+    // serial steps overlap with rendering.
+    let timed = |f: &dyn Fn() -> Result<usize, Error>| {
+        let started = Instant::now();
+        f().map(|n| (n, started.elapsed()))
+    };
+    let (pages, index) = rayon::join(
+        || timed(&|| renderer.render_pages(sink)),
+        || {
+            timed(&|| {
+                let files = crate::search::index::build(lib);
+                files
+                    .par_iter()
+                    .try_for_each(|file| sink.write(&file.path, &file.bytes))?;
+                Ok(files.len())
+            })
+        },
+    );
+    let (pages, render_time) = pages?;
+    let (_, index_time) = index?;
+    let started = Instant::now();
 
     for (name, hashed) in &assets {
         sink.write(hashed, &theme.statics[name])?;
@@ -149,10 +197,15 @@ pub fn render_site(
     sink.write("robots.txt", feeds::robots(lib).as_bytes())?;
     sink.write("data/practices.json", &dataset::json(lib))?;
     sink.write("data/practices.csv", &dataset::csv(lib))?;
-    crate::search::index::build(lib)
-        .par_iter()
-        .try_for_each(|file| sink.write(&file.path, &file.bytes))?;
-    Ok(Written { pages, files: 0 })
+    Ok(Written {
+        pages,
+        files: 0,
+        stages: vec![
+            ("render pages", render_time),
+            ("search index", index_time),
+            ("feeds, data, assets", started.elapsed()),
+        ],
+    })
 }
 
 fn sitemap_paths(lib: &Library) -> Vec<String> {
@@ -260,15 +313,18 @@ pub fn write_site(
         fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
     }
     fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
-    let sink = DirSink::new(staging.clone());
+    let mut sink = DirSink::new(staging.clone());
+    if output.join(MARKER).is_file() {
+        sink = sink.reusing(output.to_path_buf());
+    }
     let result = render_site(lib, theme, root, &sink).and_then(|written| {
         sink.write(
             MARKER,
             b"This folder is generated by Praktika; it is replaced on every build.\n",
         )?;
         Ok(Written {
-            pages: written.pages,
             files: sink.count(),
+            ..written
         })
     });
     let written = match result {
@@ -278,7 +334,10 @@ pub fn write_site(
             return Err(err);
         }
     };
+    let started = Instant::now();
     swap(&staging, output, parent, &name)?;
+    let mut written = written;
+    written.stages.push(("swap", started.elapsed()));
     Ok(written)
 }
 

@@ -40,7 +40,20 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
 struct Job {
     path: String,
     template: &'static str,
-    context: Context,
+    context: JobContext,
+}
+
+/// A page's own context. Practice pages carry their whole body, so theirs is built only when
+/// the page renders: holding ten thousand of them at once would double the build's memory.
+enum JobContext {
+    Ready(Context),
+    Practice(usize),
+}
+
+impl From<Context> for JobContext {
+    fn from(context: Context) -> Self {
+        JobContext::Ready(context)
+    }
 }
 
 pub struct Renderer<'a> {
@@ -83,16 +96,29 @@ impl<'a> Renderer<'a> {
     pub fn render_pages(&self, sink: &dyn Sink) -> Result<usize, Error> {
         let jobs = self.jobs();
         let count = jobs.len();
+        let lib = self.library;
         jobs.into_par_iter().try_for_each(|job| {
-            let html = self.tera.render(job.template, &job.context).map_err(|e| {
-                Error::Template(format!(
-                    "{} (rendering {}): {}",
-                    job.template,
-                    job.path,
-                    error_chain(&e)
-                ))
-            })?;
-            sink.write(&job.path, html.as_bytes())
+            let context = match job.context {
+                JobContext::Ready(context) => context,
+                JobContext::Practice(i) => {
+                    let mut cx = page_context("practice", &lib.practices[i].url, lib);
+                    cx.insert("practice", &views::practice_full(lib, i));
+                    cx
+                }
+            };
+            // Straight into bytes: the template output needs no second UTF-8 validation.
+            let mut html = Vec::with_capacity(32 * 1024);
+            self.tera
+                .render_to(job.template, &context, &mut html)
+                .map_err(|e| {
+                    Error::Template(format!(
+                        "{} (rendering {}): {}",
+                        job.template,
+                        job.path,
+                        error_chain(&e)
+                    ))
+                })?;
+            sink.write(&job.path, &html)
         })?;
         Ok(count)
     }
@@ -114,7 +140,7 @@ impl<'a> Renderer<'a> {
         jobs.push(Job {
             path: "index.html".into(),
             template: "index.html",
-            context: home,
+            context: home.into(),
         });
 
         self.paginate(&mut jobs, "practices/", &all, "practices.html", |cx| {
@@ -122,12 +148,10 @@ impl<'a> Renderer<'a> {
         });
 
         for (i, practice) in lib.practices.iter().enumerate() {
-            let mut cx = page_context("practice", &practice.url, lib);
-            cx.insert("practice", &views::practice_full(lib, i));
             jobs.push(Job {
                 path: format!("{}index.html", practice.url),
                 template: "practice.html",
-                context: cx,
+                context: JobContext::Practice(i),
             });
         }
 
@@ -157,7 +181,7 @@ impl<'a> Renderer<'a> {
             jobs.push(Job {
                 path: format!("{index_url}index.html"),
                 template,
-                context: cx,
+                context: cx.into(),
             });
             for term in terms {
                 let url = format!("{facet}/{}/", term.slug);
@@ -178,18 +202,18 @@ impl<'a> Renderer<'a> {
             jobs.push(Job {
                 path: format!("{}index.html", page.url),
                 template: "page.html",
-                context: cx,
+                context: cx.into(),
             });
         }
         jobs.push(Job {
             path: "404.html".into(),
             template: "404.html",
-            context: page_context("404", "404.html", lib),
+            context: page_context("404", "404.html", lib).into(),
         });
         jobs.push(Job {
             path: "search/index.html".into(),
             template: "search.html",
-            context: page_context("search", "search/", lib),
+            context: page_context("search", "search/", lib).into(),
         });
         jobs
     }
@@ -221,7 +245,7 @@ impl<'a> Renderer<'a> {
             jobs.push(Job {
                 path: format!("{page_url}index.html"),
                 template,
-                context: cx,
+                context: cx.into(),
             });
         }
     }

@@ -14,13 +14,14 @@
 //! Document numbers follow the library's order (newest first), so sorting by year is sorting
 //! by number and delta-encoded postings stay small.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::text::{Analyzer, Token};
+use super::text::Analyzer;
 use crate::library::Library;
 
 /// Documents per result-text file.
@@ -32,6 +33,8 @@ pub const SNIPPET_CHARS: usize = 360;
 
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
+/// The weighted length of a typical practice (a title, a summary, ~500 words of body).
+const PIVOT_LENGTH: f32 = 800.0;
 
 /// Field weights: a word in the title counts as much as five in the body.
 const TITLE: f32 = 5.0;
@@ -64,25 +67,22 @@ struct Manifest<'a> {
 /// Builds every file of the search index.
 pub fn build(lib: &Library) -> Vec<IndexFile> {
     let analyzer = Analyzer::default();
-    let docs: Vec<(HashMap<String, f32>, f32)> = (0..lib.practices.len())
+    let postings = (0..lib.practices.len())
         .into_par_iter()
-        .map(|i| document_terms(lib, i, &analyzer))
-        .collect();
-    let average_length = docs.iter().map(|(_, len)| *len).sum::<f32>() / docs.len().max(1) as f32;
-
-    let mut postings: HashMap<&str, Vec<(u32, u8)>> = HashMap::new();
-    for (doc, (terms, length)) in docs.iter().enumerate() {
-        let norm = K1 * (1.0 - B + B * length / average_length.max(1.0));
-        for (term, &tf) in terms {
-            let saturation = tf * (K1 + 1.0) / (tf + norm);
-            let weight = (255.0 * saturation / (K1 + 1.0)).ceil().clamp(1.0, 255.0) as u8;
-            postings
-                .entry(term.as_str())
-                .or_default()
-                .push((doc as u32, weight));
-        }
-    }
-    let mut terms: Vec<(&str, Vec<(u32, u8)>)> = postings.into_iter().collect();
+        .fold(Partial::default, |mut part, doc| {
+            part.add_document(lib, doc, &analyzer);
+            part
+        })
+        .reduce(Partial::default, Partial::merge);
+    let Partial {
+        terms: names,
+        mut postings,
+        ..
+    } = postings;
+    postings
+        .par_iter_mut()
+        .for_each(|list| list.sort_unstable_by_key(|&(doc, _)| doc));
+    let mut terms: Vec<(String, Vec<(u32, u8)>)> = names.into_iter().zip(postings).collect();
     // JavaScript compares strings by UTF-16 code units; sort the same way.
     terms.par_sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
 
@@ -155,8 +155,78 @@ fn first_year(lib: &Library) -> i32 {
         .unwrap_or(crate::content::practice::FIRST_YEAR as i32)
 }
 
-/// Weighted term frequencies of one practice, and its weighted length.
-fn document_terms(lib: &Library, i: usize, analyzer: &Analyzer) -> (HashMap<String, f32>, f32) {
+/// The postings of the documents one worker thread has seen. Words are stemmed once per
+/// thread (a cache from the word as written to its term), and terms are strings once per
+/// thread; documents only add `(document, weight)` pairs.
+#[derive(Default)]
+struct Partial {
+    ids: HashMap<String, u32>,
+    terms: Vec<String>,
+    postings: Vec<Vec<(u32, u8)>>,
+    /// Word as written → term id (`None` for function words).
+    words: HashMap<String, Option<u32>>,
+    /// Weighted frequencies of the current document, reused between documents.
+    current: HashMap<u32, f32>,
+}
+
+impl Partial {
+    fn term_id(&mut self, term: String) -> u32 {
+        if let Some(&id) = self.ids.get(&term) {
+            return id;
+        }
+        let id = self.terms.len() as u32;
+        self.ids.insert(term.clone(), id);
+        self.terms.push(term);
+        self.postings.push(Vec::new());
+        id
+    }
+
+    fn add_document(&mut self, lib: &Library, doc: usize, analyzer: &Analyzer) {
+        let fields = document_fields(lib, doc);
+        let mut length = 0.0;
+        self.current.clear();
+        for (text, weight) in &fields {
+            let mut found: Vec<Option<u32>> = Vec::new();
+            analyzer.for_each_word(text, |word, _| {
+                let id = match self.words.get(word) {
+                    Some(&id) => id,
+                    None => {
+                        let id = analyzer.word_term(word).map(|t| self.term_id(t));
+                        self.words.insert(word.to_string(), id);
+                        id
+                    }
+                };
+                found.push(id);
+            });
+            for id in found.into_iter().flatten() {
+                *self.current.entry(id).or_default() += weight;
+                length += weight;
+            }
+        }
+        // Length is normalised against a fixed pivot rather than the library's average, so a
+        // document's weights depend on that document alone: an edit changes only its terms.
+        let norm = K1 * (1.0 - B + B * length / PIVOT_LENGTH);
+        for (&id, &tf) in &self.current {
+            let saturation = tf * (K1 + 1.0) / (tf + norm);
+            let weight = (255.0 * saturation / (K1 + 1.0)).ceil().clamp(1.0, 255.0) as u8;
+            self.postings[id as usize].push((doc as u32, weight));
+        }
+    }
+
+    fn merge(mut self, other: Partial) -> Partial {
+        if self.terms.len() < other.terms.len() {
+            return other.merge(self);
+        }
+        for (term, list) in other.terms.into_iter().zip(other.postings) {
+            let id = self.term_id(term);
+            self.postings[id as usize].extend(list);
+        }
+        self
+    }
+}
+
+/// The texts of a practice with their field weights.
+fn document_fields(lib: &Library, i: usize) -> [(Cow<'_, str>, f32); 5] {
     let p = &lib.practices[i];
     let region = lib.regions.get(p.meta.region);
     let mut facets = format!("{} {}", region.name, lib.config.sectors[p.meta.sector].name);
@@ -172,22 +242,16 @@ fn document_terms(lib: &Library, i: usize, analyzer: &Analyzer) -> (HashMap<Stri
         facets.push(' ');
         facets.push_str(org);
     }
-    let fields: [(&str, f32); 5] = [
-        (&p.meta.title, TITLE),
-        (&p.meta.tags.join(" , "), TAGS),
-        (p.meta.summary.as_deref().unwrap_or(""), SUMMARY),
-        (&facets, FACETS),
-        (&p.body.text, BODY),
-    ];
-    let mut terms: HashMap<String, f32> = HashMap::new();
-    let mut length = 0.0;
-    for (text, weight) in fields {
-        for Token { term, .. } in analyzer.tokens(text) {
-            *terms.entry(term).or_default() += weight;
-            length += weight;
-        }
-    }
-    (terms, length)
+    [
+        (Cow::Borrowed(p.meta.title.as_str()), TITLE),
+        (Cow::Owned(p.meta.tags.join(" , ")), TAGS),
+        (
+            Cow::Borrowed(p.meta.summary.as_deref().unwrap_or("")),
+            SUMMARY,
+        ),
+        (Cow::Owned(facets), FACETS),
+        (Cow::Borrowed(p.body.text.as_str()), BODY),
+    ]
 }
 
 #[derive(Default)]
@@ -284,8 +348,7 @@ fn result_files(lib: &Library) -> Vec<IndexFile> {
             let rows: Vec<[String; 4]> = chunk
                 .iter()
                 .map(|p| {
-                    let text: String = p.body.text.split_whitespace().collect::<Vec<_>>().join(" ");
-                    let text: String = text.chars().take(SNIPPET_CHARS).collect();
+                    let text = snippet_text(&p.body.text);
                     [
                         p.meta.title.clone(),
                         format!("{base}{}", p.url),
@@ -303,11 +366,29 @@ fn result_files(lib: &Library) -> Vec<IndexFile> {
         .collect()
 }
 
+/// The start of a body as one line, cut at a word boundary near `SNIPPET_CHARS`.
+fn snippet_text(body: &str) -> String {
+    let mut text = String::with_capacity(SNIPPET_CHARS * 2);
+    let mut chars = 0;
+    for word in body.split_whitespace() {
+        let n = word.chars().count();
+        if chars + n > SNIPPET_CHARS && chars > 0 {
+            break;
+        }
+        if chars > 0 {
+            text.push(' ');
+        }
+        text.push_str(word);
+        chars += n + 1;
+    }
+    text
+}
+
 /// Deterministic gzip (no timestamp, no file name).
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(
         Vec::with_capacity(bytes.len() / 2),
-        flate2::Compression::best(),
+        flate2::Compression::default(),
     );
     let _ = encoder.write_all(bytes);
     encoder.finish().unwrap_or_default()

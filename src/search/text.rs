@@ -139,16 +139,12 @@ impl Analyzer {
         stem
     }
 
-    /// The term of any word as written.
-    pub fn word_term(&self, word: &str) -> Option<String> {
-        self.term(&normalize(word))
-    }
-
-    /// Splits a text into terms. Hyphenated words give the whole compound and each part.
-    pub fn tokens(&self, text: &str) -> Vec<Token> {
-        let mut tokens = Vec::new();
-        let mut position = 0u32;
+    /// Calls `f` with every word of a text as written, and for hyphenated compounds
+    /// (`442-ФЗ`, `социально-экономический`) first with the whole compound, then with each part.
+    /// The second argument is the word's position; a compound's parts share it.
+    pub fn for_each_word<'t>(&self, text: &'t str, mut f: impl FnMut(&'t str, u32)) {
         let words: Vec<(usize, &str)> = text.unicode_word_indices().collect();
+        let mut position = 0u32;
         let mut i = 0;
         while i < words.len() {
             // Join `a-b-c` (no spaces around the hyphens) into one compound.
@@ -162,33 +158,42 @@ impl Analyzer {
                     break;
                 }
             }
-            let start = words[i].0;
-            let end = words[j].0 + words[j].1.len();
             if j > i {
-                if let Some(term) =
-                    self.term(&normalize(&text[start..end]).replace(['‐', '‑'], "-"))
-                {
-                    tokens.push(Token {
-                        term,
-                        start,
-                        end,
-                        position,
-                    });
-                }
+                f(&text[words[i].0..words[j].0 + words[j].1.len()], position);
             }
-            for &(s, word) in &words[i..=j] {
-                if let Some(term) = self.word_term(word) {
-                    tokens.push(Token {
-                        term,
-                        start: s,
-                        end: s + word.len(),
-                        position,
-                    });
-                }
+            for &(_, word) in &words[i..=j] {
+                f(word, position);
             }
             position += 1;
             i = j + 1;
         }
+    }
+
+    /// The term of a word or compound as [`Analyzer::for_each_word`] gives it.
+    pub fn word_term(&self, word: &str) -> Option<String> {
+        let normalized = normalize(word);
+        if normalized.contains(['‐', '‑']) {
+            self.term(&normalized.replace(['‐', '‑'], "-"))
+        } else {
+            self.term(&normalized)
+        }
+    }
+
+    /// Splits a text into terms, with their places.
+    pub fn tokens(&self, text: &str) -> Vec<Token> {
+        let mut tokens = Vec::new();
+        let base = text.as_ptr() as usize;
+        self.for_each_word(text, |word, position| {
+            if let Some(term) = self.word_term(word) {
+                let start = word.as_ptr() as usize - base;
+                tokens.push(Token {
+                    term,
+                    start,
+                    end: start + word.len(),
+                    position,
+                });
+            }
+        });
         tokens
     }
 }

@@ -56,7 +56,7 @@ function stemRussian(w) {
 // English (Porter2) stemmer, port of rust-stemmers 1.2.0 english.rs (older Snowball English).
 // Input: lowercase word. Output: stem. Regexes use the `u` flag so positions follow code points, like Rust chars.
 function stemEnglish(word) {
-  var V = 'aeiouy', m, b, k, s, t, p1, p2, Y;
+  var m, k, s, t, p1, p2, Y;
   // shortv: (non-v,w,x,Y) after v after non-v, or non-v after v at word start
   function shortv(x) { return /^[aeiouy][^aeiouy]$|[^aeiouy][aeiouy][^aeiouywxY]$/u.test(x); }
   // longest suffix of s among keys of T; calls f(key, prefix) and uses its result if any
@@ -100,7 +100,7 @@ function stemEnglish(word) {
     step({ tional: 'tion', enci: 'ence', anci: 'ance', abli: 'able', entli: 'ent', izer: 'ize', ization: 'ize',
       ational: 'ate', ation: 'ate', ator: 'ate', alism: 'al', aliti: 'al', alli: 'al', fulness: 'ful', ousli: 'ous',
       ousness: 'ous', iveness: 'ive', iviti: 'ive', biliti: 'ble', bli: 'ble', fulli: 'ful', lessli: 'less',
-      ogi: 'l', li: 0 }, function (v, b, k) {
+      ogi: 0, li: 0 }, function (v, b, k) {
       return b.length < p1 ? null : k == 'ogi' ? (/l$/.test(b) ? b + 'og' : null) :
         k == 'li' ? (/[cdeghkmnrt]$/.test(b) ? b : null) : b + v;
     });
@@ -376,6 +376,7 @@ function marked(text, ranges, max) {
 
 function startPage(app) {
   var base = app.getAttribute('data-index'), engine = new Engine(base), PAGE = 10;
+  window.__praktikaEngine = engine; // for benchmarks and debugging
   var form = document.getElementById('search-form'), input = form.querySelector('input[name=q]');
   var status = document.getElementById('search-status'), notice = document.getElementById('search-notice');
   var list = document.getElementById('search-results'), more = document.getElementById('search-more');
