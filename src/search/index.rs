@@ -25,11 +25,11 @@ use super::text::Analyzer;
 use crate::library::Library;
 
 /// Documents per result-text file.
-pub const GROUP: usize = 8;
+pub const GROUP: usize = 6;
 /// A shard is closed once its encoded size passes this many bytes.
 pub const SHARD_BYTES: usize = 12 * 1024;
 /// Characters of body text kept per document for snippets.
-pub const SNIPPET_CHARS: usize = 360;
+pub const SNIPPET_CHARS: usize = 240;
 
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
@@ -297,7 +297,13 @@ fn finish_shard(
     write_varint(&mut bytes, shard.count as u64);
     bytes.extend_from_slice(&shard.bytes);
     let bytes = gzip(&bytes);
-    let name = format!("{}.bin", content_hash(&bytes));
+    let mut name = format!("{}.bin", content_hash(&bytes));
+    let taken = |name: &str| shards.iter().any(|(_, n)| n == name);
+    let mut n = 1;
+    while taken(&name) {
+        name = format!("{}-{n}.bin", content_hash(&bytes));
+        n += 1;
+    }
     shards.push((shard.first.take().unwrap_or_default(), name.clone()));
     files.push(IndexFile {
         path: format!("search/s/{name}"),
@@ -394,12 +400,13 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().unwrap_or_default()
 }
 
-/// 16 hex digits of FNV-1a over the bytes.
+/// 8 hex digits of FNV-1a over the bytes.
 fn content_hash(bytes: &[u8]) -> String {
     let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     });
-    format!("{hash:016x}")
+    // 32 bits keep the manifest small; `finish_shard` resolves the rare collision.
+    format!("{:08x}", (hash ^ (hash >> 32)) as u32)
 }
 
 #[cfg(test)]
