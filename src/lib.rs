@@ -22,6 +22,7 @@ pub mod scaffold;
 pub mod schema;
 pub mod search;
 pub mod serve;
+pub mod session;
 pub mod slug;
 pub mod theme;
 pub mod yaml;
@@ -82,6 +83,15 @@ pub struct Summary {
 
 /// Loads and validates a site into the library model, without rendering.
 pub fn load(options: &BuildOptions) -> Result<Library, Error> {
+    load_with(options, &mut content::ContentCache::default())
+}
+
+/// Like [`load`], reusing and refreshing a cache of content files (for `serve`).
+/// The cache must be new whenever the configuration or the regions list changed.
+pub fn load_with(
+    options: &BuildOptions,
+    cache: &mut content::ContentCache,
+) -> Result<Library, Error> {
     let root = &options.root;
     let config_path = root.join("site.yaml");
     let config_text = content::read_text(&config_path, Path::new("site.yaml"))
@@ -110,7 +120,7 @@ pub fn load(options: &BuildOptions) -> Result<Library, Error> {
         drafts: options.drafts,
         last_year: i64::from(date::Date::today().year) + 1,
     };
-    let content = content::load(root, &load_options).map_err(|mut diagnostics| {
+    let content = cache.load(root, &load_options).map_err(|mut diagnostics| {
         diagnostics::sort(&mut diagnostics);
         Error::Content(diagnostics)
     })?;

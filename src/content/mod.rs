@@ -10,6 +10,7 @@ pub mod practice;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -48,6 +49,8 @@ pub struct Body {
     pub html: String,
     pub toc: Vec<TocEntry>,
     pub text: String,
+    /// A hash of `html`, standing for it in page fingerprints.
+    pub hash: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -58,7 +61,7 @@ pub struct Practice {
     /// Path relative to the site root, `content/practices/<slug>.md`.
     pub source_path: PathBuf,
     pub meta: PracticeMeta,
-    pub body: Body,
+    pub body: Arc<Body>,
 }
 
 /// A standalone page (`content/pages/*.md`) or the home intro (`content/_index.md`).
@@ -69,7 +72,7 @@ pub struct Page {
     pub source_path: PathBuf,
     pub title: String,
     pub description: Option<String>,
-    pub body: Body,
+    pub body: Arc<Body>,
 }
 
 /// Everything under `content/`, validated and rendered.
@@ -117,116 +120,239 @@ pub struct LoadOptions<'a> {
 
 /// Loads `root/content`. Errors come back all together; warnings travel in [`Content`].
 pub fn load(root: &Path, options: &LoadOptions<'_>) -> Result<Content, Vec<Diagnostic>> {
-    let content_dir = root.join("content");
-    let mut diagnostics = Vec::new();
-    if !content_dir.is_dir() {
-        return Err(vec![Diagnostic::file_error(
-            "no-content",
-            Path::new("content"),
-            format!("no content/ folder in {}", root.display()),
-        )
-        .with_hint("run `praktika init` to create a site, or pass --root")]);
-    }
-    let files = walk(&content_dir, &mut diagnostics);
-    let markdown: Vec<&String> = files.iter().filter(|f| f.ends_with(".md")).collect();
-    let other: std::collections::HashSet<&str> = files
-        .iter()
-        .filter(|f| !f.ends_with(".md"))
-        .map(String::as_str)
-        .collect();
+    ContentCache::default().load(root, options)
+}
 
-    let first: Vec<Result<Parsed, Vec<Diagnostic>>> = markdown
-        .par_iter()
-        .map(|content_path| parse_file(&content_dir, content_path, options))
-        .collect();
-    let mut parsed = Vec::with_capacity(first.len());
-    for result in first {
-        match result {
-            Ok(file) => parsed.push(file),
-            Err(mut errors) => diagnostics.append(&mut errors),
+/// Content files as last read, so that `serve` re-reads and re-renders only what changed.
+///
+/// A full build uses an empty cache, so both paths run the same code: a rebuild is a build
+/// in which most steps find their answer here. The cache is only valid for one configuration
+/// and regions list; `serve` starts a new one when those change.
+#[derive(Default)]
+pub struct ContentCache {
+    files: HashMap<String, CachedFile>,
+}
+
+struct CachedFile {
+    stamp: Stamp,
+    parsed: Result<Arc<Parsed>, Vec<Diagnostic>>,
+    /// The rendered body and the key of the link context it was rendered in.
+    rendered: Option<(u64, Arc<Rendered>)>,
+}
+
+/// Length and modification time: a file whose stamp is unchanged is not read again.
+type Stamp = (u64, Option<std::time::SystemTime>);
+
+/// A rendered body with the diagnostics of its links and images.
+struct Rendered {
+    body: Arc<Body>,
+    assets: Vec<String>,
+    problems: Vec<markdown::Problem>,
+}
+
+fn stamp(path: &Path) -> Stamp {
+    std::fs::metadata(path).map_or((u64::MAX, None), |m| (m.len(), m.modified().ok()))
+}
+
+impl ContentCache {
+    /// Forgets files so that they are read again (the watcher saw them change).
+    pub fn invalidate(&mut self, content_paths: impl IntoIterator<Item = String>) {
+        for path in content_paths {
+            self.files.remove(&path);
         }
     }
-    parsed.retain(|p| options.drafts || !p.draft);
-    check_duplicate_slugs(&parsed, &mut diagnostics);
 
-    let pages_by_path: HashMap<String, String> = parsed
-        .iter()
-        .map(|p| (p.content_path.clone(), p.url.clone()))
-        .collect();
-    let file_exists = |path: &str| other.contains(path);
-    let base_path = options.config.base_url.path.as_str();
-    let rendered: Vec<(Parsed, markdown::Rendered)> = parsed
-        .into_par_iter()
-        .map(|file| {
-            let dir = file.content_path.rsplit_once('/').map_or("", |(d, _)| d);
-            let cx = markdown::Context {
-                dir,
-                pages: &pages_by_path,
-                file_exists: &file_exists,
-                base_path,
-                unsafe_html: options.config.markdown.unsafe_html,
-            };
-            let rendered = markdown::render(&file.text[file.body_offset..], &cx);
-            (file, rendered)
-        })
-        .collect();
+    /// Loads `root/content`, reusing what is unchanged since the previous call.
+    pub fn load(
+        &mut self,
+        root: &Path,
+        options: &LoadOptions<'_>,
+    ) -> Result<Content, Vec<Diagnostic>> {
+        let content_dir = root.join("content");
+        let mut diagnostics = Vec::new();
+        if !content_dir.is_dir() {
+            return Err(vec![Diagnostic::file_error(
+                "no-content",
+                Path::new("content"),
+                format!("no content/ folder in {}", root.display()),
+            )
+            .with_hint("run `praktika init` to create a site, or pass --root")]);
+        }
+        let files = walk(&content_dir, &mut diagnostics);
+        let markdown: Vec<&String> = files.iter().filter(|f| f.ends_with(".md")).collect();
+        let other: std::collections::HashSet<&str> = files
+            .iter()
+            .filter(|f| !f.ends_with(".md"))
+            .map(String::as_str)
+            .collect();
 
-    let mut content = Content::default();
-    for (file, rendered) in rendered {
-        if !rendered.problems.is_empty() {
-            let source = SourceText::new(&file.source_path, &file.text);
-            for problem in &rendered.problems {
-                let start = file.body_offset + problem.range.start;
-                let location = source.location(start, problem.range.len());
-                let diagnostic =
-                    Diagnostic::at(problem.code, &source, location, problem.message.clone())
-                        .with_hint_opt(problem.hint.clone());
-                if problem.code == "image-without-alt" {
-                    content.warnings.push(diagnostic.warning());
-                } else {
-                    diagnostics.push(diagnostic);
-                }
+        // Pass 1: read and validate front matter of new and changed files.
+        let present: std::collections::HashSet<&str> =
+            markdown.iter().map(|m| m.as_str()).collect();
+        self.files.retain(|path, _| present.contains(path.as_str()));
+        let stamps: Vec<Stamp> = markdown
+            .par_iter()
+            .map(|p| stamp(&content_dir.join(p)))
+            .collect();
+        let stale: Vec<(&String, Stamp)> = markdown
+            .iter()
+            .zip(stamps)
+            .filter(|(path, stamp)| self.files.get(**path).is_none_or(|f| f.stamp != *stamp))
+            .map(|(path, stamp)| (*path, stamp))
+            .collect();
+        let fresh: Vec<(String, CachedFile)> = stale
+            .par_iter()
+            .map(|(path, stamp)| {
+                let parsed = parse_file(&content_dir, path, options).map(Arc::new);
+                (
+                    path.to_string(),
+                    CachedFile {
+                        stamp: *stamp,
+                        parsed,
+                        rendered: None,
+                    },
+                )
+            })
+            .collect();
+        self.files.extend(fresh);
+
+        let mut parsed: Vec<Arc<Parsed>> = Vec::with_capacity(markdown.len());
+        for path in &markdown {
+            match &self.files[*path].parsed {
+                Ok(file) => parsed.push(Arc::clone(file)),
+                Err(errors) => diagnostics.extend(errors.iter().cloned()),
             }
         }
-        content.assets.extend(rendered.assets);
-        let body = Body {
-            html: rendered.html,
-            toc: rendered.toc,
-            text: rendered.text,
-        };
-        match (file.kind, file.meta) {
-            (Kind::Practice, Some(meta)) => content.practices.push(Practice {
-                slug: file.slug,
-                url: file.url,
-                source_path: file.source_path,
-                meta,
-                body,
-            }),
-            (kind, _) => {
-                let page = Page {
-                    slug: file.slug,
-                    url: file.url,
-                    source_path: file.source_path,
-                    title: file.page_title,
-                    description: file.page_description,
-                    body,
+        parsed.retain(|p| options.drafts || !p.draft);
+        check_duplicate_slugs(&parsed, &mut diagnostics);
+
+        // Pass 2: render bodies whose file or link context changed.
+        let pages_by_path: HashMap<String, String> = parsed
+            .iter()
+            .map(|p| (p.content_path.clone(), p.url.clone()))
+            .collect();
+        let context_key = link_context_key(&pages_by_path, &other, options);
+        let file_exists = |path: &str| other.contains(path);
+        let base_path = options.config.base_url.path.as_str();
+        let to_render: Vec<&Arc<Parsed>> = parsed
+            .iter()
+            .filter(|p| !matches!(&self.files[&p.content_path].rendered, Some((key, _)) if *key == context_key))
+            .collect();
+        let newly_rendered: Vec<(String, Arc<Rendered>)> = to_render
+            .par_iter()
+            .map(|file| {
+                let dir = file.content_path.rsplit_once('/').map_or("", |(d, _)| d);
+                let cx = markdown::Context {
+                    dir,
+                    pages: &pages_by_path,
+                    file_exists: &file_exists,
+                    base_path,
+                    unsafe_html: options.config.markdown.unsafe_html,
                 };
-                if kind == Kind::Home {
-                    content.home = Some(page);
-                } else {
-                    content.pages.push(page);
+                let r = markdown::render(&file.text[file.body_offset..], &cx);
+                let hash = {
+                    use std::hash::{Hash, Hasher};
+                    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                    r.html.hash(&mut hasher);
+                    hasher.finish()
+                };
+                let body = Arc::new(Body {
+                    html: r.html,
+                    toc: r.toc,
+                    text: r.text,
+                    hash,
+                });
+                (
+                    file.content_path.clone(),
+                    Arc::new(Rendered {
+                        body,
+                        assets: r.assets,
+                        problems: r.problems,
+                    }),
+                )
+            })
+            .collect();
+        for (path, rendered) in newly_rendered {
+            if let Some(cached) = self.files.get_mut(&path) {
+                cached.rendered = Some((context_key, rendered));
+            }
+        }
+
+        let mut content = Content::default();
+        for file in &parsed {
+            let Some((_, rendered)) = &self.files[&file.content_path].rendered else {
+                continue;
+            };
+            if !rendered.problems.is_empty() {
+                let source = SourceText::new(&file.source_path, &file.text);
+                for problem in &rendered.problems {
+                    let start = file.body_offset + problem.range.start;
+                    let location = source.location(start, problem.range.len());
+                    let diagnostic =
+                        Diagnostic::at(problem.code, &source, location, problem.message.clone())
+                            .with_hint_opt(problem.hint.clone());
+                    if problem.code == "image-without-alt" {
+                        content.warnings.push(diagnostic.warning());
+                    } else {
+                        diagnostics.push(diagnostic);
+                    }
+                }
+            }
+            content.assets.extend(rendered.assets.iter().cloned());
+            let body = Arc::clone(&rendered.body);
+            match (file.kind, &file.meta) {
+                (Kind::Practice, Some(meta)) => content.practices.push(Practice {
+                    slug: file.slug.clone(),
+                    url: file.url.clone(),
+                    source_path: file.source_path.clone(),
+                    meta: meta.clone(),
+                    body,
+                }),
+                (kind, _) => {
+                    let page = Page {
+                        slug: file.slug.clone(),
+                        url: file.url.clone(),
+                        source_path: file.source_path.clone(),
+                        title: file.page_title.clone(),
+                        description: file.page_description.clone(),
+                        body,
+                    };
+                    if kind == Kind::Home {
+                        content.home = Some(page);
+                    } else {
+                        content.pages.push(page);
+                    }
                 }
             }
         }
+        if diagnostics.is_empty() {
+            content.assets.sort();
+            content.assets.dedup();
+            content.pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+            Ok(content)
+        } else {
+            Err(diagnostics)
+        }
     }
-    if diagnostics.is_empty() {
-        content.assets.sort();
-        content.assets.dedup();
-        content.pages.sort_by(|a, b| a.slug.cmp(&b.slug));
-        Ok(content)
-    } else {
-        Err(diagnostics)
-    }
+}
+
+/// What a body's rendering depends on besides its own text: which pages and files exist.
+fn link_context_key(
+    pages: &HashMap<String, String>,
+    other: &std::collections::HashSet<&str>,
+    options: &LoadOptions<'_>,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut pages: Vec<_> = pages.iter().collect();
+    pages.sort();
+    pages.hash(&mut hasher);
+    let mut other: Vec<_> = other.iter().collect();
+    other.sort();
+    other.hash(&mut hasher);
+    options.config.base_url.path.hash(&mut hasher);
+    options.config.markdown.unsafe_html.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Lists content files (content-relative, `/`-separated, sorted), skipping hidden and editor
@@ -470,9 +596,9 @@ fn file_slug(content_path: &str) -> String {
     }
 }
 
-fn check_duplicate_slugs(parsed: &[Parsed], diagnostics: &mut Vec<Diagnostic>) {
+fn check_duplicate_slugs(parsed: &[Arc<Parsed>], diagnostics: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<(bool, &str), &Parsed> = HashMap::new();
-    for file in parsed {
+    for file in parsed.iter().map(|f| &**f) {
         if file.kind == Kind::Home {
             continue;
         }

@@ -148,22 +148,43 @@ pub fn render_site(
         f().map(|n| (n, started.elapsed()))
     };
     let (pages, index) = rayon::join(
-        || timed(&|| renderer.render_pages(sink)),
-        || {
-            timed(&|| {
-                let files = crate::search::index::build(lib);
-                files
-                    .par_iter()
-                    .try_for_each(|file| sink.write(&file.path, &file.bytes))?;
-                Ok(files.len())
-            })
-        },
+        || timed(&|| renderer.render_pages(sink).map(|f| f.len())),
+        || timed(&|| write_search_index(lib, sink)),
     );
     let (pages, render_time) = pages?;
     let (_, index_time) = index?;
     let started = Instant::now();
+    write_companions(lib, theme, &assets, root, sink)?;
+    Ok(Written {
+        pages,
+        files: 0,
+        stages: vec![
+            ("render pages", render_time),
+            ("search index", index_time),
+            ("feeds, data, assets", started.elapsed()),
+        ],
+    })
+}
 
-    for (name, hashed) in &assets {
+/// The search index files.
+pub fn write_search_index(lib: &Library, sink: &dyn Sink) -> Result<usize, Error> {
+    let files = crate::search::index::build(lib);
+    files
+        .par_iter()
+        .try_for_each(|file| sink.write(&file.path, &file.bytes))?;
+    Ok(files.len())
+}
+
+/// Everything besides pages and the search index: static and content assets, feeds, the
+/// sitemap, robots.txt and the open dataset.
+pub fn write_companions(
+    lib: &Library,
+    theme: &Theme,
+    assets: &BTreeMap<String, String>,
+    root: &Path,
+    sink: &dyn Sink,
+) -> Result<(), Error> {
+    for (name, hashed) in assets {
         sink.write(hashed, &theme.statics[name])?;
     }
     lib.assets.par_iter().try_for_each(|asset| {
@@ -171,16 +192,10 @@ pub fn render_site(
         let bytes = fs::read(&source).map_err(|e| Error::io(&source, e))?;
         sink.write(asset, &bytes)
     })?;
-
+    let everything: Vec<usize> = (0..lib.practices.len()).collect();
     sink.write(
         "feed.xml",
-        feeds::atom(
-            lib,
-            &lib.config.title,
-            "feed.xml",
-            &(0..lib.practices.len()).collect::<Vec<_>>(),
-        )
-        .as_bytes(),
+        feeds::atom(lib, &lib.config.title, "feed.xml", &everything).as_bytes(),
     )?;
     for sector in &lib.taxonomies.sectors {
         let path = format!("sectors/{}/feed.xml", sector.slug);
@@ -197,15 +212,31 @@ pub fn render_site(
     sink.write("robots.txt", feeds::robots(lib).as_bytes())?;
     sink.write("data/practices.json", &dataset::json(lib))?;
     sink.write("data/practices.csv", &dataset::csv(lib))?;
-    Ok(Written {
-        pages,
-        files: 0,
-        stages: vec![
-            ("render pages", render_time),
-            ("search index", index_time),
-            ("feeds, data, assets", started.elapsed()),
-        ],
-    })
+    Ok(())
+}
+
+/// A sink that keeps files in memory, for `serve`'s incremental rebuilds.
+#[derive(Default)]
+pub struct MemorySink {
+    files: Mutex<Vec<(String, Vec<u8>)>>,
+}
+
+impl MemorySink {
+    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
+        let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort();
+        files
+    }
+}
+
+impl Sink for MemorySink {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path.to_string(), bytes.to_vec()));
+        Ok(())
+    }
 }
 
 fn sitemap_paths(lib: &Library) -> Vec<String> {

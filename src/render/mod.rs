@@ -41,6 +41,9 @@ struct Job {
     path: String,
     template: &'static str,
     context: JobContext,
+    /// A hash of everything the page's own context holds: equal fingerprints (with equal
+    /// templates and global context) mean byte-identical pages, so `serve` skips them.
+    fingerprint: u64,
 }
 
 /// A page's own context. Practice pages carry their whole body, so theirs is built only when
@@ -50,9 +53,52 @@ enum JobContext {
     Practice(usize),
 }
 
-impl From<Context> for JobContext {
-    fn from(context: Context) -> Self {
-        JobContext::Ready(context)
+/// A page context that remembers a fingerprint of what was inserted.
+struct PageContext {
+    context: Context,
+    hasher: Fingerprint,
+}
+
+impl PageContext {
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.hasher.add(key, value);
+        self.context.insert(key, value);
+    }
+
+    fn job(self, path: String, template: &'static str) -> Job {
+        Job {
+            path,
+            template,
+            fingerprint: self.hasher.finish(),
+            context: JobContext::Ready(self.context),
+        }
+    }
+}
+
+/// Hashes serialised values; only compared within one process, so the std hasher will do.
+#[derive(Default)]
+pub struct Fingerprint(std::collections::hash_map::DefaultHasher);
+
+impl Fingerprint {
+    pub fn add<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        use std::hash::Hasher;
+        self.0.write(key.as_bytes());
+        let _ = serde_json::to_writer(&mut *self, value);
+    }
+
+    pub fn finish(&self) -> u64 {
+        std::hash::Hasher::finish(&self.0)
+    }
+}
+
+impl std::io::Write for Fingerprint {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        std::hash::Hasher::write(&mut self.0, bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -92,35 +138,85 @@ impl<'a> Renderer<'a> {
         Ok(Renderer { library, tera })
     }
 
-    /// Renders every HTML page into the sink; returns how many were written.
-    pub fn render_pages(&self, sink: &dyn Sink) -> Result<usize, Error> {
+    /// Renders every HTML page into the sink; returns each page's fingerprint.
+    pub fn render_pages(&self, sink: &dyn Sink) -> Result<Fingerprints, Error> {
         let jobs = self.jobs();
-        let count = jobs.len();
-        let lib = self.library;
+        let fingerprints = jobs
+            .iter()
+            .map(|j| (j.path.clone(), j.fingerprint))
+            .collect();
         jobs.into_par_iter().try_for_each(|job| {
-            let context = match job.context {
-                JobContext::Ready(context) => context,
-                JobContext::Practice(i) => {
-                    let mut cx = page_context("practice", &lib.practices[i].url, lib);
-                    cx.insert("practice", &views::practice_full(lib, i));
-                    cx
-                }
-            };
-            // Straight into bytes: the template output needs no second UTF-8 validation.
-            let mut html = Vec::with_capacity(32 * 1024);
-            self.tera
-                .render_to(job.template, &context, &mut html)
-                .map_err(|e| {
-                    Error::Template(format!(
-                        "{} (rendering {}): {}",
-                        job.template,
-                        job.path,
-                        error_chain(&e)
-                    ))
-                })?;
+            let html = self.render_job(job.template, &job.path, job.context)?;
             sink.write(&job.path, &html)
         })?;
-        Ok(count)
+        Ok(fingerprints)
+    }
+
+    /// Renders only the pages whose fingerprint differs from `previous` (or that are new),
+    /// into memory; returns them with every page's fingerprint. Nothing is written, so a
+    /// failure leaves the served site as it was.
+    pub fn render_changed(
+        &self,
+        previous: &Fingerprints,
+    ) -> Result<(RenderedPages, Fingerprints), Error> {
+        let jobs = self.jobs();
+        let fingerprints = jobs
+            .iter()
+            .map(|j| (j.path.clone(), j.fingerprint))
+            .collect();
+        let pages = jobs
+            .into_par_iter()
+            .filter(|job| previous.get(&job.path) != Some(&job.fingerprint))
+            .map(|job| {
+                let html = self.render_job(job.template, &job.path, job.context)?;
+                Ok((job.path, html))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok((pages, fingerprints))
+    }
+
+    /// Every page's fingerprint, without rendering.
+    pub fn fingerprints(&self) -> Fingerprints {
+        self.jobs()
+            .into_iter()
+            .map(|j| (j.path, j.fingerprint))
+            .collect()
+    }
+
+    /// A hash of what every page shares: templates, the global context, asset names.
+    pub fn global_fingerprint(&self, theme: &Theme, assets: &BTreeMap<String, String>) -> u64 {
+        let mut hasher = Fingerprint::default();
+        hasher.add("site", &views::site(self.library, assets));
+        hasher.add("templates", &theme.templates);
+        hasher.finish()
+    }
+
+    fn render_job(
+        &self,
+        template: &str,
+        path: &str,
+        context: JobContext,
+    ) -> Result<Vec<u8>, Error> {
+        let lib = self.library;
+        let context = match context {
+            JobContext::Ready(context) => context,
+            JobContext::Practice(i) => {
+                let mut cx = page_context("practice", &lib.practices[i].url, lib);
+                cx.insert("practice", &views::practice_full(lib, i));
+                cx.context
+            }
+        };
+        // Straight into bytes: the template output needs no second UTF-8 validation.
+        let mut html = Vec::with_capacity(32 * 1024);
+        self.tera
+            .render_to(template, &context, &mut html)
+            .map_err(|e| {
+                Error::Template(format!(
+                    "{template} (rendering {path}): {}",
+                    error_chain(&e)
+                ))
+            })?;
+        Ok(html)
     }
 
     fn jobs(&self) -> Vec<Job> {
@@ -137,23 +233,28 @@ impl<'a> Renderer<'a> {
             .collect();
         home.insert("latest", &latest);
         home.insert("intro", &lib.home.as_ref().map(views::page));
-        jobs.push(Job {
-            path: "index.html".into(),
-            template: "index.html",
-            context: home.into(),
-        });
+        jobs.push(home.job("index.html".into(), "index.html"));
 
         self.paginate(&mut jobs, "practices/", &all, "practices.html", |cx| {
             cx.insert("title", "Все практики");
         });
 
-        for (i, practice) in lib.practices.iter().enumerate() {
-            jobs.push(Job {
-                path: format!("{}index.html", practice.url),
-                template: "practice.html",
-                context: JobContext::Practice(i),
-            });
-        }
+        let practice_jobs: Vec<Job> = (0..lib.practices.len())
+            .into_par_iter()
+            .map(|i| {
+                // The fingerprint covers the page's context, with the body by its hash.
+                let mut hasher = Fingerprint::default();
+                hasher.add("current", &lib.practices[i].url);
+                hasher.add("practice", &views::practice_fingerprint(lib, i));
+                Job {
+                    path: format!("{}index.html", lib.practices[i].url),
+                    template: "practice.html",
+                    context: JobContext::Practice(i),
+                    fingerprint: hasher.finish(),
+                }
+            })
+            .collect();
+        jobs.extend(practice_jobs);
 
         let facets: [(&str, &str, &[Term]); 5] = [
             ("regions", "Регионы", &lib.taxonomies.regions),
@@ -178,18 +279,13 @@ impl<'a> Renderer<'a> {
             } else {
                 "taxonomy.html"
             };
-            jobs.push(Job {
-                path: format!("{index_url}index.html"),
-                template,
-                context: cx.into(),
-            });
+            jobs.push(cx.job(format!("{index_url}index.html"), template));
             for term in terms {
                 let url = format!("{facet}/{}/", term.slug);
                 let term_view = views::term(base, facet, term);
-                let facet_title = title;
                 self.paginate(&mut jobs, &url, &term.practices, "term.html", |cx| {
                     cx.insert("facet", facet);
-                    cx.insert("facet_title", facet_title);
+                    cx.insert("facet_title", title);
                     cx.insert("term", &term_view);
                     cx.insert("title", &term_view.name);
                 });
@@ -199,22 +295,12 @@ impl<'a> Renderer<'a> {
         for page in &lib.pages {
             let mut cx = page_context("page", &page.url, lib);
             cx.insert("page", &views::page(page));
-            jobs.push(Job {
-                path: format!("{}index.html", page.url),
-                template: "page.html",
-                context: cx.into(),
-            });
+            jobs.push(cx.job(format!("{}index.html", page.url), "page.html"));
         }
-        jobs.push(Job {
-            path: "404.html".into(),
-            template: "404.html",
-            context: page_context("404", "404.html", lib).into(),
-        });
-        jobs.push(Job {
-            path: "search/index.html".into(),
-            template: "search.html",
-            context: page_context("search", "search/", lib).into(),
-        });
+        jobs.push(page_context("404", "404.html", lib).job("404.html".into(), "404.html"));
+        jobs.push(
+            page_context("search", "search/", lib).job("search/index.html".into(), "search.html"),
+        );
         jobs
     }
 
@@ -225,7 +311,7 @@ impl<'a> Renderer<'a> {
         url: &str,
         items: &[usize],
         template: &'static str,
-        extra: impl Fn(&mut Context),
+        extra: impl Fn(&mut PageContext),
     ) {
         let lib = self.library;
         let per_page = lib.config.practices_per_page;
@@ -242,14 +328,16 @@ impl<'a> Renderer<'a> {
                 &views::paginator(&lib.config.base_url.path, url, number, total),
             );
             extra(&mut cx);
-            jobs.push(Job {
-                path: format!("{page_url}index.html"),
-                template,
-                context: cx.into(),
-            });
+            jobs.push(cx.job(format!("{page_url}index.html"), template));
         }
     }
 }
+
+/// Rendered pages: output path and bytes.
+pub type RenderedPages = Vec<(String, Vec<u8>)>;
+
+/// Output path → fingerprint of each HTML page.
+pub type Fingerprints = std::collections::HashMap<String, u64>;
 
 /// `regions/x/` page 1 → `regions/x/`; page 3 → `regions/x/page/3/`.
 pub fn page_url(url: &str, number: usize) -> String {
@@ -269,8 +357,11 @@ struct CurrentPage<'a> {
     permalink: String,
 }
 
-fn page_context(kind: &str, path: &str, lib: &Library) -> Context {
-    let mut cx = Context::new();
+fn page_context(kind: &str, path: &str, lib: &Library) -> PageContext {
+    let mut cx = PageContext {
+        context: Context::new(),
+        hasher: Fingerprint::default(),
+    };
     let current = CurrentPage {
         kind,
         path,

@@ -116,6 +116,36 @@ pub fn practice_full(lib: &Library, i: usize) -> PracticeFull<'_> {
     }
 }
 
+/// Everything of a practice page's context, with the body replaced by its hash: cheap to
+/// serialise for every practice on every rebuild.
+#[derive(Serialize)]
+pub struct PracticeFingerprint<'a> {
+    card: PracticeView<'a>,
+    body: u64,
+    toc: &'a [TocEntry],
+    results: &'a [Outcome],
+    links: &'a [Link],
+    contacts: &'a [Contact],
+    related: Vec<PracticeView<'a>>,
+    edit_url: Option<String>,
+    source_path: String,
+}
+
+pub fn practice_fingerprint(lib: &Library, i: usize) -> PracticeFingerprint<'_> {
+    let full = practice_full(lib, i);
+    PracticeFingerprint {
+        card: full.card,
+        body: lib.practices[i].body.hash,
+        toc: full.toc,
+        results: full.results,
+        links: full.links,
+        contacts: full.contacts,
+        related: full.related,
+        edit_url: full.edit_url,
+        source_path: full.source_path,
+    }
+}
+
 #[derive(Serialize)]
 pub struct PageView<'a> {
     pub title: &'a str,

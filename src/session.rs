@@ -1,0 +1,212 @@
+//! A live build for `serve`: the first build is a full one; after that, a change to content
+//! files re-reads only those files and rewrites only the output files whose bytes change.
+//!
+//! Pages are skipped by fingerprint (a hash of everything a page's own context holds, with
+//! the global context and templates hashed separately), so a skipped page is byte-identical
+//! to what a full build would write. Feeds, the dataset and the search index are regenerated
+//! and written only where their bytes differ. Changes to `site.yaml`, templates, static files,
+//! themes or the regions list rebuild everything.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::content::ContentCache;
+use crate::error::Error;
+use crate::output::{self, MemorySink};
+use crate::render::{Fingerprints, Renderer, Sink};
+use crate::theme::Theme;
+use crate::BuildOptions;
+
+/// What changed on disk, as far as rebuilding goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Only these content files (content-relative paths) were added, edited or removed.
+    Content(Vec<String>),
+    /// Configuration, templates, static files, themes or regions: rebuild everything.
+    Everything,
+}
+
+/// What a rebuild did.
+#[derive(Debug, Clone)]
+pub struct Rebuilt {
+    pub full: bool,
+    pub practices: usize,
+    /// Output files written (site-relative paths).
+    pub written: Vec<String>,
+    /// Output files removed because the new site no longer has them.
+    pub removed: Vec<String>,
+    pub elapsed: Duration,
+}
+
+impl Rebuilt {
+    /// Whether only stylesheets changed, so open pages can swap them without reloading.
+    pub fn css_only(&self) -> bool {
+        !self.full
+            && self
+                .removed
+                .iter()
+                .chain(&self.written)
+                .all(|p| p.ends_with(".css"))
+            && !self.written.is_empty()
+    }
+}
+
+struct State {
+    cache: ContentCache,
+    global: u64,
+    pages: Fingerprints,
+    /// Every file of the current output, site-relative.
+    files: BTreeSet<String>,
+}
+
+/// A site being served: its options and what the last successful build produced.
+pub struct Session {
+    options: BuildOptions,
+    state: Option<State>,
+}
+
+impl Session {
+    pub fn new(options: BuildOptions) -> Self {
+        Session {
+            options,
+            state: None,
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.options.output_dir()
+    }
+
+    /// Rebuilds after `change`. On error nothing in the output changes.
+    pub fn rebuild(&mut self, change: &Change) -> Result<Rebuilt, Error> {
+        match (change, self.state.is_some()) {
+            (Change::Content(paths), true) => self.incremental(paths),
+            _ => self.full(),
+        }
+    }
+
+    fn full(&mut self) -> Result<Rebuilt, Error> {
+        let started = Instant::now();
+        let mut cache = ContentCache::default();
+        let lib = crate::load_with(&self.options, &mut cache)?;
+        let theme = Theme::load(&self.options.root, &lib.config.theme)?;
+        let output = self.output_dir();
+        output::write_site(
+            &lib,
+            &theme,
+            &self.options.root,
+            &output,
+            self.options.force,
+        )?;
+        let assets = output::asset_paths(&theme);
+        let renderer = Renderer::new(&lib, &theme, &assets)?;
+        let files = list_files(&output);
+        let written = files.iter().cloned().collect();
+        self.state = Some(State {
+            cache,
+            global: renderer.global_fingerprint(&theme, &assets),
+            pages: renderer.fingerprints(),
+            files,
+        });
+        Ok(Rebuilt {
+            full: true,
+            practices: lib.practices.len(),
+            written,
+            removed: Vec::new(),
+            elapsed: started.elapsed(),
+        })
+    }
+
+    fn incremental(&mut self, changed: &[String]) -> Result<Rebuilt, Error> {
+        let started = Instant::now();
+        let output = self.options.output_dir();
+        let state = self
+            .state
+            .as_mut()
+            .expect("incremental rebuilds follow a full one");
+        state.cache.invalidate(changed.iter().cloned());
+        let lib = crate::load_with(&self.options, &mut state.cache)?;
+        let theme = Theme::load(&self.options.root, &lib.config.theme)?;
+        let assets = output::asset_paths(&theme);
+        let renderer = Renderer::new(&lib, &theme, &assets)?;
+        let global = renderer.global_fingerprint(&theme, &assets);
+        let empty = Fingerprints::new();
+        let previous = if global == state.global {
+            &state.pages
+        } else {
+            &empty
+        };
+        let (pages, fingerprints) = renderer.render_changed(previous)?;
+        let others = MemorySink::default();
+        output::write_search_index(&lib, &others)?;
+        output::write_companions(&lib, &theme, &assets, &self.options.root, &others)?;
+        let others = others.into_files();
+
+        // Everything rendered without error: now touch the output.
+        let mut files: BTreeSet<String> = fingerprints.keys().cloned().collect();
+        files.extend(others.iter().map(|(p, _)| p.clone()));
+        files.insert(output::MARKER.to_string());
+        let mut written = Vec::new();
+        for (path, bytes) in pages.iter().chain(&others) {
+            if write_if_changed(&output, path, bytes)? {
+                written.push(path.clone());
+            }
+        }
+        let removed: Vec<String> = state.files.difference(&files).cloned().collect();
+        for path in &removed {
+            remove_file_and_empty_dirs(&output, path);
+        }
+        written.sort();
+        state.global = global;
+        state.pages = fingerprints;
+        state.files = files;
+        Ok(Rebuilt {
+            full: false,
+            practices: lib.practices.len(),
+            written,
+            removed,
+            elapsed: started.elapsed(),
+        })
+    }
+}
+
+/// Writes a file unless it already holds exactly these bytes; returns whether it wrote.
+fn write_if_changed(root: &Path, path: &str, bytes: &[u8]) -> Result<bool, Error> {
+    let target = root.join(path);
+    if fs::read(&target).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    output::DirSink::new(root.to_path_buf()).write(path, bytes)?;
+    Ok(true)
+}
+
+fn remove_file_and_empty_dirs(root: &Path, path: &str) {
+    let target = root.join(path);
+    let _ = fs::remove_file(&target);
+    let mut dir = target.parent();
+    while let Some(d) = dir {
+        if d == root || fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
+/// Every file under `root`, site-relative with `/` separators.
+fn list_files(root: &Path) -> BTreeSet<String> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let relative = e.path().strip_prefix(root).ok()?;
+            let parts: Option<Vec<&str>> = relative
+                .components()
+                .map(|c| c.as_os_str().to_str())
+                .collect();
+            parts.map(|p| p.join("/"))
+        })
+        .collect()
+}
