@@ -200,61 +200,12 @@ fn config_only(root: &Path) -> Result<praktika::library::Library, Error> {
 }
 
 fn serve(root: PathBuf, port: u16, bind: IpAddr, open: bool, drafts: bool) -> Result<(), Error> {
-    if !bind.is_loopback() {
-        eprintln!("warning: binding to {bind} makes the preview reachable from other machines");
-    }
-    let output = root.join("public");
-    let addr = SocketAddr::new(bind, port);
-    let server = praktika::serve::StaticServer::bind(addr, &ensure_dir(&output)?).map_err(|e| {
-        Error::io(
-            PathBuf::from(addr.to_string()),
-            std::io::Error::new(
-                e.kind(),
-                format!("cannot listen on {addr}: {e} (is another server running? try --port 0)"),
-            ),
-        )
-    })?;
-    let actual = server.local_addr().unwrap_or(addr);
-    let host = if actual.ip().is_unspecified() {
-        "127.0.0.1".to_string()
-    } else {
-        actual.ip().to_string()
-    };
-    let host = if host.contains(':') {
-        format!("[{host}]")
-    } else {
-        host
-    };
-    let url = format!("http://{host}:{}/", actual.port());
-    let options = BuildOptions {
+    praktika::serve::run(praktika::serve::ServeOptions {
         root,
-        output: Some(output),
-        base_url: Some(url.clone()),
+        addr: SocketAddr::new(bind, port),
         drafts,
-        force: false,
-    };
-    let summary = praktika::build(&options)?;
-    print_summary("Built", &summary);
-    eprintln!("Serving at {url} (Ctrl+C to stop)");
-    if open {
-        let _ = std::process::Command::new(if cfg!(target_os = "macos") {
-            "open"
-        } else {
-            "xdg-open"
-        })
-        .arg(&url)
-        .spawn();
-    }
-    server.run(4);
-    Ok(())
-}
-
-fn ensure_dir(path: &Path) -> Result<PathBuf, Error> {
-    if !path.exists() {
-        std::fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
-        std::fs::write(path.join(praktika::output::MARKER), "").map_err(|e| Error::io(path, e))?;
-    }
-    Ok(path.to_path_buf())
+        open,
+    })
 }
 
 fn print_summary(verb: &str, summary: &Summary) {

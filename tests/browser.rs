@@ -57,3 +57,49 @@ fn search_page_in_a_real_browser() {
     let base = serve(&public);
     run("search.mjs", &[&base]);
 }
+
+#[test]
+fn live_reload_in_a_real_browser() {
+    if !browser_ready() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    for entry in walkdir::WalkDir::new(common::fixture("minimal")) {
+        let entry = entry.unwrap();
+        let target = site.join(
+            entry
+                .path()
+                .strip_prefix(common::fixture("minimal"))
+                .unwrap(),
+        );
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_praktika"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&site)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
+    let url = loop {
+        let line = lines.next().expect("serve printed its URL").unwrap();
+        if let Some(rest) = line.strip_prefix("Serving at ") {
+            break rest.split(' ').next().unwrap().to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    let page = format!("{url}practices/beta/");
+    let file = site.join("content/practices/beta.md");
+    let result = std::panic::catch_unwind(|| run("reload.mjs", &[&page, file.to_str().unwrap()]));
+    let _ = child.kill();
+    let _ = child.wait();
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+}

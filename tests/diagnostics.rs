@@ -27,7 +27,7 @@ const EXPECTED: &[(&str, usize, usize, &str, &str)] = &[
         9,
         5,
         "broken-link",
-        "relative to this file",
+        "did you mean `unknown-region.md`?",
     ),
     (
         "missing-fence.md",

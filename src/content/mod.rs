@@ -227,10 +227,19 @@ impl ContentCache {
         check_duplicate_slugs(&parsed, &mut diagnostics);
 
         // Pass 2: render bodies whose file or link context changed.
-        let pages_by_path: HashMap<String, String> = parsed
+        let mut pages_by_path: HashMap<String, String> = parsed
             .iter()
             .map(|p| (p.content_path.clone(), p.url.clone()))
             .collect();
+        // A file with front-matter errors still has an address: links to it are not reported
+        // as broken on top of its own errors.
+        for path in &markdown {
+            if self.files[*path].parsed.is_err() {
+                if let Some(url) = url_of(path) {
+                    pages_by_path.entry(path.to_string()).or_insert(url);
+                }
+            }
+        }
         let context_key = link_context_key(&pages_by_path, &other, options);
         let file_exists = |path: &str| other.contains(path);
         let base_path = options.config.base_url.path.as_str();
@@ -582,6 +591,16 @@ fn parse_file(
     }
     parsed.text = text;
     Ok(parsed)
+}
+
+/// The URL a content file gets, known from its path alone.
+fn url_of(content_path: &str) -> Option<String> {
+    let slug = file_slug(content_path);
+    match content_path.split_once('/') {
+        Some(("practices", _)) => Some(format!("practices/{slug}/")),
+        Some(("pages", _)) => Some(format!("{slug}/")),
+        _ => None,
+    }
 }
 
 /// The slug of a content file: its name, or its folder's name for `index.md`.
