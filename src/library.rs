@@ -26,6 +26,8 @@ pub struct Term {
 
 #[derive(Debug, Clone, Default)]
 pub struct Taxonomies {
+    /// Every practice, in library order (the "all practices" list).
+    pub all: Vec<usize>,
     /// Every region of the regions list (in list order), with or without practices.
     pub regions: Vec<Term>,
     /// Every federal district (in list order).
@@ -106,6 +108,7 @@ fn index(
     practices: &[Practice],
 ) -> (Taxonomies, Vec<Vec<usize>>) {
     let mut tax = Taxonomies {
+        all: (0..practices.len()).collect(),
         regions: regions
             .regions
             .iter()

@@ -16,6 +16,7 @@ use crate::content::ContentCache;
 use crate::error::Error;
 use crate::output::{self, MemorySink};
 use crate::render::{Fingerprints, Renderer, Sink};
+use crate::search::index::IndexCache;
 use crate::theme::Theme;
 use crate::BuildOptions;
 
@@ -55,6 +56,7 @@ impl Rebuilt {
 
 struct State {
     cache: ContentCache,
+    index: IndexCache,
     global: u64,
     pages: Fingerprints,
     /// Every file of the current output, site-relative.
@@ -104,8 +106,12 @@ impl Session {
         let renderer = Renderer::new(&lib, &theme, &assets)?;
         let files = list_files(&output);
         let written = files.iter().cloned().collect();
+        // Prime the search index cache, so that the first edit is as fast as the next ones.
+        let mut index = IndexCache::default();
+        crate::search::index::build_with(&lib, &mut index);
         self.state = Some(State {
             cache,
+            index,
             global: renderer.global_fingerprint(&theme, &assets),
             pages: renderer.fingerprints(),
             files,
@@ -140,7 +146,7 @@ impl Session {
         };
         let (pages, fingerprints) = renderer.render_changed(previous)?;
         let others = MemorySink::default();
-        output::write_search_index(&lib, &others)?;
+        output::write_search_index_with(&lib, &mut state.index, &others)?;
         output::write_companions(&lib, &theme, &assets, &self.options.root, &others)?;
         let others = others.into_files();
 

@@ -168,7 +168,22 @@ pub fn render_site(
 
 /// The search index files.
 pub fn write_search_index(lib: &Library, sink: &dyn Sink) -> Result<usize, Error> {
-    let files = crate::search::index::build(lib);
+    write_files(crate::search::index::build(lib), sink)
+}
+
+/// The search index files, reusing what `cache` holds from the previous build.
+pub fn write_search_index_with(
+    lib: &Library,
+    cache: &mut crate::search::index::IndexCache,
+    sink: &dyn Sink,
+) -> Result<usize, Error> {
+    write_files(crate::search::index::build_with(lib, cache), sink)
+}
+
+fn write_files(
+    files: Vec<crate::search::index::IndexFile>,
+    sink: &dyn Sink,
+) -> Result<usize, Error> {
     files
         .par_iter()
         .try_for_each(|file| sink.write(&file.path, &file.bytes))?;

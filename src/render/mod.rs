@@ -37,10 +37,10 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
 ];
 
 /// A page to render: its output path, template and own context.
-struct Job {
+struct Job<'a> {
     path: String,
     template: &'static str,
-    context: JobContext,
+    context: JobContext<'a>,
     /// A hash of everything the page's own context holds: equal fingerprints (with equal
     /// templates and global context) mean byte-identical pages, so `serve` skips them.
     fingerprint: u64,
@@ -48,9 +48,23 @@ struct Job {
 
 /// A page's own context. Practice pages carry their whole body, so theirs is built only when
 /// the page renders: holding ten thousand of them at once would double the build's memory.
-enum JobContext {
+enum JobContext<'a> {
     Ready(Context),
     Practice(usize),
+    List(ListPage<'a>),
+}
+
+/// One page of a paginated list of practice cards (all practices, or one term's).
+struct ListPage<'a> {
+    /// The list's first page, `regions/x/`.
+    url: String,
+    number: usize,
+    pages: usize,
+    items: &'a [usize],
+    chunk: &'a [usize],
+    title: &'a str,
+    /// `(facet, facet title, term)` for term pages.
+    term: Option<(&'static str, &'static str, &'a Term)>,
 }
 
 /// A page context that remembers a fingerprint of what was inserted.
@@ -65,7 +79,7 @@ impl PageContext {
         self.context.insert(key, value);
     }
 
-    fn job(self, path: String, template: &'static str) -> Job {
+    fn job<'a>(self, path: String, template: &'static str) -> Job<'a> {
         Job {
             path,
             template,
@@ -205,6 +219,7 @@ impl<'a> Renderer<'a> {
                 cx.insert("practice", &views::practice_full(lib, i));
                 cx.context
             }
+            JobContext::List(list) => self.list_context(&list).context,
         };
         // Straight into bytes: the template output needs no second UTF-8 validation.
         let mut html = Vec::with_capacity(32 * 1024);
@@ -219,8 +234,17 @@ impl<'a> Renderer<'a> {
         Ok(html)
     }
 
-    fn jobs(&self) -> Vec<Job> {
+    fn jobs(&self) -> Vec<Job<'a>> {
         let lib = self.library;
+        // One fingerprint per practice card, reused by every list and related block.
+        let cards: Vec<u64> = (0..lib.practices.len())
+            .into_par_iter()
+            .map(|i| {
+                let mut hasher = Fingerprint::default();
+                hasher.add("card", &views::practice(lib, i));
+                hasher.finish()
+            })
+            .collect();
         let base = lib.config.base_url.path.as_str();
         let mut jobs = Vec::new();
         let all: Vec<usize> = (0..lib.practices.len()).collect();
@@ -235,9 +259,15 @@ impl<'a> Renderer<'a> {
         home.insert("intro", &lib.home.as_ref().map(views::page));
         jobs.push(home.job("index.html".into(), "index.html"));
 
-        self.paginate(&mut jobs, "practices/", &all, "practices.html", |cx| {
-            cx.insert("title", "Все практики");
-        });
+        self.paginate(
+            &mut jobs,
+            &cards,
+            "practices/",
+            &lib.taxonomies.all,
+            "practices.html",
+            "Все практики",
+            None,
+        );
 
         let practice_jobs: Vec<Job> = (0..lib.practices.len())
             .into_par_iter()
@@ -246,6 +276,8 @@ impl<'a> Renderer<'a> {
                 let mut hasher = Fingerprint::default();
                 hasher.add("current", &lib.practices[i].url);
                 hasher.add("practice", &views::practice_fingerprint(lib, i));
+                let related: Vec<u64> = lib.related[i].iter().map(|&j| cards[j]).collect();
+                hasher.add("related", &related);
                 Job {
                     path: format!("{}index.html", lib.practices[i].url),
                     template: "practice.html",
@@ -282,13 +314,15 @@ impl<'a> Renderer<'a> {
             jobs.push(cx.job(format!("{index_url}index.html"), template));
             for term in terms {
                 let url = format!("{facet}/{}/", term.slug);
-                let term_view = views::term(base, facet, term);
-                self.paginate(&mut jobs, &url, &term.practices, "term.html", |cx| {
-                    cx.insert("facet", facet);
-                    cx.insert("facet_title", title);
-                    cx.insert("term", &term_view);
-                    cx.insert("title", &term_view.name);
-                });
+                self.paginate(
+                    &mut jobs,
+                    &cards,
+                    &url,
+                    &term.practices,
+                    "term.html",
+                    &term.name,
+                    Some((facet, title, term)),
+                );
             }
         }
 
@@ -305,31 +339,84 @@ impl<'a> Renderer<'a> {
     }
 
     /// Adds one job per page of `items`: `url` for the first page, `url/page/N/` for the rest.
+    /// Their contexts are built when they render; the fingerprint comes from card hashes.
+    #[allow(clippy::too_many_arguments)]
     fn paginate(
         &self,
-        jobs: &mut Vec<Job>,
+        jobs: &mut Vec<Job<'a>>,
+        cards: &[u64],
         url: &str,
-        items: &[usize],
+        items: &'a [usize],
         template: &'static str,
-        extra: impl Fn(&mut PageContext),
+        title: &'a str,
+        term: Option<(&'static str, &'static str, &'a Term)>,
     ) {
         let lib = self.library;
         let per_page = lib.config.practices_per_page;
-        let total = items.len().div_ceil(per_page).max(1);
-        for number in 1..=total {
+        let pages = items.len().div_ceil(per_page).max(1);
+        for number in 1..=pages {
             let page_url = page_url(url, number);
-            let mut cx = page_context("list", &page_url, lib);
-            let chunk = items.iter().skip((number - 1) * per_page).take(per_page);
-            let practices: Vec<PracticeView> = chunk.map(|&i| views::practice(lib, i)).collect();
-            cx.insert("practices", &practices);
-            cx.insert("total", &items.len());
-            cx.insert(
-                "paginator",
-                &views::paginator(&lib.config.base_url.path, url, number, total),
+            let chunk = &items
+                [((number - 1) * per_page).min(items.len())..(number * per_page).min(items.len())];
+            let mut hasher = Fingerprint::default();
+            let chunk_cards: Vec<u64> = chunk.iter().map(|&i| cards[i]).collect();
+            hasher.add(
+                "list",
+                &(&page_url, &chunk_cards, items.len(), number, pages, title),
             );
-            extra(&mut cx);
-            jobs.push(cx.job(format!("{page_url}index.html"), template));
+            if let Some((facet, facet_title, term)) = term {
+                hasher.add(
+                    "term",
+                    &(
+                        facet,
+                        facet_title,
+                        views::term(&lib.config.base_url.path, facet, term),
+                    ),
+                );
+            }
+            jobs.push(Job {
+                path: format!("{page_url}index.html"),
+                template,
+                fingerprint: hasher.finish(),
+                context: JobContext::List(ListPage {
+                    url: url.to_string(),
+                    number,
+                    pages,
+                    items,
+                    chunk,
+                    title,
+                    term,
+                }),
+            });
         }
+    }
+
+    fn list_context(&self, list: &ListPage<'_>) -> PageContext {
+        let lib = self.library;
+        let mut cx = page_context("list", &page_url(&list.url, list.number), lib);
+        let practices: Vec<PracticeView> = list
+            .chunk
+            .iter()
+            .map(|&i| views::practice(lib, i))
+            .collect();
+        cx.insert("practices", &practices);
+        cx.insert("total", &list.items.len());
+        cx.insert(
+            "paginator",
+            &views::paginator(
+                &lib.config.base_url.path,
+                &list.url,
+                list.number,
+                list.pages,
+            ),
+        );
+        cx.insert("title", list.title);
+        if let Some((facet, facet_title, term)) = list.term {
+            cx.insert("facet", facet);
+            cx.insert("facet_title", facet_title);
+            cx.insert("term", &views::term(&lib.config.base_url.path, facet, term));
+        }
+        cx
     }
 }
 

@@ -86,9 +86,9 @@ pub struct PracticeFull<'a> {
     pub source_path: String,
 }
 
-pub fn practice_full(lib: &Library, i: usize) -> PracticeFull<'_> {
-    let p = &lib.practices[i];
-    let source_path = p
+/// The "edit this page" link and the source path it points to.
+fn edit_link(lib: &Library, i: usize) -> (Option<String>, String) {
+    let source_path = lib.practices[i]
         .source_path
         .components()
         .map(|c| c.as_os_str().to_string_lossy())
@@ -102,6 +102,12 @@ pub fn practice_full(lib: &Library, i: usize) -> PracticeFull<'_> {
             source_path
         )
     });
+    (edit_url, source_path)
+}
+
+pub fn practice_full(lib: &Library, i: usize) -> PracticeFull<'_> {
+    let p = &lib.practices[i];
+    let (edit_url, source_path) = edit_link(lib, i);
     PracticeFull {
         card: practice(lib, i),
         permalink: format!("{}{}", lib.config.base_url.absolute(), p.url),
@@ -116,8 +122,9 @@ pub fn practice_full(lib: &Library, i: usize) -> PracticeFull<'_> {
     }
 }
 
-/// Everything of a practice page's context, with the body replaced by its hash: cheap to
-/// serialise for every practice on every rebuild.
+/// A practice page's context without its related cards (hashed separately by the caller),
+/// and with the body replaced by its hash: cheap to serialise for every practice on every
+/// rebuild.
 #[derive(Serialize)]
 pub struct PracticeFingerprint<'a> {
     card: PracticeView<'a>,
@@ -126,23 +133,22 @@ pub struct PracticeFingerprint<'a> {
     results: &'a [Outcome],
     links: &'a [Link],
     contacts: &'a [Contact],
-    related: Vec<PracticeView<'a>>,
     edit_url: Option<String>,
     source_path: String,
 }
 
 pub fn practice_fingerprint(lib: &Library, i: usize) -> PracticeFingerprint<'_> {
-    let full = practice_full(lib, i);
+    let p = &lib.practices[i];
+    let (edit_url, source_path) = edit_link(lib, i);
     PracticeFingerprint {
-        card: full.card,
-        body: lib.practices[i].body.hash,
-        toc: full.toc,
-        results: full.results,
-        links: full.links,
-        contacts: full.contacts,
-        related: full.related,
-        edit_url: full.edit_url,
-        source_path: full.source_path,
+        card: practice(lib, i),
+        body: p.body.hash,
+        toc: &p.body.toc,
+        results: &p.meta.results,
+        links: &p.meta.links,
+        contacts: &p.meta.contacts,
+        edit_url,
+        source_path,
     }
 }
 

@@ -17,6 +17,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -76,36 +77,190 @@ pub fn build(lib: &Library) -> Vec<IndexFile> {
         .reduce(Partial::default, Partial::merge);
     let Partial {
         terms: names,
-        mut postings,
+        postings,
         ..
     } = postings;
-    postings
+    encode(
+        lib,
+        names.into_iter().zip(postings).collect(),
+        &mut Compressed::default(),
+    )
+}
+
+/// What an index build can reuse from the previous one: each document's weighted terms
+/// (keyed by a hash of everything indexed about it) and compressed files (keyed by their
+/// raw bytes). `serve` keeps one, so a rebuild analyses only the edited practice.
+#[derive(Default)]
+pub struct IndexCache {
+    documents: HashMap<u64, Arc<Vec<(u32, u8)>>>,
+    ids: HashMap<Arc<str>, u32>,
+    terms: Vec<Arc<str>>,
+    compressed: Compressed,
+}
+
+/// Gzipped bytes by a hash of the raw bytes.
+#[derive(Default)]
+struct Compressed(HashMap<u64, Arc<Vec<u8>>>);
+
+impl Compressed {
+    /// Gzips every buffer, reusing earlier results; only new ones are compressed (in parallel).
+    fn gzip_all(&mut self, raw: &[&[u8]]) -> Vec<Vec<u8>> {
+        let keys: Vec<u64> = raw
+            .par_iter()
+            .map(|bytes| {
+                use std::hash::{Hash, Hasher};
+                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                bytes.hash(&mut hasher);
+                hasher.finish()
+            })
+            .collect();
+        let fresh: Vec<(u64, Vec<u8>)> = (0..raw.len())
+            .into_par_iter()
+            .filter(|&i| !self.0.contains_key(&keys[i]))
+            .map(|i| (keys[i], gzip(raw[i])))
+            .collect();
+        for (key, bytes) in fresh {
+            self.0.insert(key, Arc::new(bytes));
+        }
+        let out = keys.iter().map(|k| self.0[k].to_vec()).collect();
+        let live: std::collections::HashSet<u64> = keys.into_iter().collect();
+        self.0.retain(|k, _| live.contains(k));
+        out
+    }
+}
+
+/// Builds the index reusing `cache`; the files are the same as [`build`] gives.
+pub fn build_with(lib: &Library, cache: &mut IndexCache) -> Vec<IndexFile> {
+    let analyzer = Analyzer::default();
+    let keys: Vec<u64> = (0..lib.practices.len())
+        .into_par_iter()
+        .map(|i| document_key(lib, i))
+        .collect();
+    let missing: Vec<usize> = (0..keys.len())
+        .filter(|&i| !cache.documents.contains_key(&keys[i]))
+        .collect();
+    let analysed: Vec<(usize, Vec<(String, u8)>)> = missing
+        .par_iter()
+        .map(|&doc| (doc, analyse(lib, doc, &analyzer)))
+        .collect();
+    for (doc, terms) in analysed {
+        let list = terms
+            .into_iter()
+            .map(|(term, weight)| {
+                let id = match cache.ids.get(term.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = cache.terms.len() as u32;
+                        let term: Arc<str> = term.into();
+                        cache.ids.insert(Arc::clone(&term), id);
+                        cache.terms.push(term);
+                        id
+                    }
+                };
+                (id, weight)
+            })
+            .collect();
+        cache.documents.insert(keys[doc], Arc::new(list));
+    }
+    let live: std::collections::HashSet<u64> = keys.iter().copied().collect();
+    cache.documents.retain(|key, _| live.contains(key));
+    let mut postings: Vec<Vec<(u32, u8)>> = vec![Vec::new(); cache.terms.len()];
+    for (doc, key) in keys.iter().enumerate() {
+        for &(id, weight) in cache.documents[key].iter() {
+            postings[id as usize].push((doc as u32, weight));
+        }
+    }
+    let terms = cache
+        .terms
+        .iter()
+        .zip(postings)
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(term, list)| (term.to_string(), list))
+        .collect();
+    encode(lib, terms, &mut cache.compressed)
+}
+
+/// A hash of everything the index holds about a practice.
+fn document_key(lib: &Library, i: usize) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for (text, weight) in document_fields(lib, i) {
+        text.hash(&mut hasher);
+        weight.to_bits().hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// One practice's terms with their quantised weights.
+fn analyse(lib: &Library, doc: usize, analyzer: &Analyzer) -> Vec<(String, u8)> {
+    let mut part = Partial::default();
+    part.add_document(lib, doc, analyzer);
+    part.terms
+        .into_iter()
+        .zip(part.postings)
+        .filter_map(|(term, list)| list.first().map(|&(_, weight)| (term, weight)))
+        .collect()
+}
+
+/// Sorts the terms, cuts them into shards and writes every file of the index.
+fn encode(
+    lib: &Library,
+    mut terms: Vec<(String, Vec<(u32, u8)>)>,
+    compressed: &mut Compressed,
+) -> Vec<IndexFile> {
+    terms
         .par_iter_mut()
-        .for_each(|list| list.sort_unstable_by_key(|&(doc, _)| doc));
-    let mut terms: Vec<(String, Vec<(u32, u8)>)> = names.into_iter().zip(postings).collect();
+        .for_each(|(_, list)| list.sort_unstable_by_key(|&(doc, _)| doc));
     // JavaScript compares strings by UTF-16 code units; sort the same way.
     terms.par_sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
 
-    let mut files = Vec::new();
-    let mut shards = Vec::new();
+    // Cut into shards (raw), then compress every file in one parallel pass.
+    let mut raw_shards: Vec<(String, Vec<u8>)> = Vec::new();
     let mut shard = ShardWriter::default();
     for (term, list) in &terms {
         shard.push(term, list);
         if shard.bytes.len() >= SHARD_BYTES {
-            finish_shard(&mut shard, &mut shards, &mut files);
+            raw_shards.push(shard.finish());
         }
     }
     if shard.count > 0 {
-        finish_shard(&mut shard, &mut shards, &mut files);
+        raw_shards.push(shard.finish());
     }
+    let raw_results = result_rows(lib);
+    let raw_facets = facet_columns(lib);
+    let mut raw: Vec<&[u8]> = raw_shards.iter().map(|(_, b)| b.as_slice()).collect();
+    raw.extend(raw_results.iter().map(Vec::as_slice));
+    raw.push(&raw_facets);
+    let mut gz = compressed.gzip_all(&raw).into_iter();
 
-    let facets = facet_columns(lib);
+    let mut files = Vec::with_capacity(raw.len() + 1);
+    let mut shards: Vec<(String, String)> = Vec::with_capacity(raw_shards.len());
+    for (first, _) in raw_shards {
+        let bytes = gz.next().unwrap_or_default();
+        let mut name = format!("{}.bin", content_hash(&bytes));
+        let mut n = 1;
+        while shards.iter().any(|(_, taken)| *taken == name) {
+            name = format!("{}-{n}.bin", content_hash(&bytes));
+            n += 1;
+        }
+        files.push(IndexFile {
+            path: format!("search/s/{name}"),
+            bytes,
+        });
+        shards.push((first, name));
+    }
+    for n in 0..raw_results.len() {
+        files.push(IndexFile {
+            path: format!("search/r/{n}.bin"),
+            bytes: gz.next().unwrap_or_default(),
+        });
+    }
+    let facets = gz.next().unwrap_or_default();
     let facets_name = format!("{}.bin", content_hash(&facets));
     files.push(IndexFile {
         path: format!("search/{facets_name}"),
         bytes: facets,
     });
-    files.extend(result_files(lib));
 
     let tax = &lib.taxonomies;
     let manifest = Manifest {
@@ -263,6 +418,16 @@ struct ShardWriter {
 }
 
 impl ShardWriter {
+    /// The shard's first term and raw bytes (term count, then the terms); resets the writer.
+    fn finish(&mut self) -> (String, Vec<u8>) {
+        let mut bytes = Vec::with_capacity(self.bytes.len() + 8);
+        write_varint(&mut bytes, self.count as u64);
+        bytes.extend_from_slice(&self.bytes);
+        let first = self.first.take().unwrap_or_default();
+        *self = ShardWriter::default();
+        (first, bytes)
+    }
+
     /// Appends a term: front-coded against the previous term, then its postings.
     fn push(&mut self, term: &str, list: &[(u32, u8)]) {
         let shared = common_prefix(&self.previous, term);
@@ -286,30 +451,6 @@ impl ShardWriter {
         self.previous = term.to_string();
         self.count += 1;
     }
-}
-
-fn finish_shard(
-    shard: &mut ShardWriter,
-    shards: &mut Vec<(String, String)>,
-    files: &mut Vec<IndexFile>,
-) {
-    let mut bytes = Vec::with_capacity(shard.bytes.len() + 8);
-    write_varint(&mut bytes, shard.count as u64);
-    bytes.extend_from_slice(&shard.bytes);
-    let bytes = gzip(&bytes);
-    let mut name = format!("{}.bin", content_hash(&bytes));
-    let taken = |name: &str| shards.iter().any(|(_, n)| n == name);
-    let mut n = 1;
-    while taken(&name) {
-        name = format!("{}-{n}.bin", content_hash(&bytes));
-        n += 1;
-    }
-    shards.push((shard.first.take().unwrap_or_default(), name.clone()));
-    files.push(IndexFile {
-        path: format!("search/s/{name}"),
-        bytes,
-    });
-    *shard = ShardWriter::default();
 }
 
 /// Byte length of the common prefix, on a character boundary.
@@ -341,33 +482,27 @@ fn facet_columns(lib: &Library) -> Vec<u8> {
             .iter()
             .map(|p| (p.meta.year - first).clamp(0, 255) as u8),
     );
-    gzip(&bytes)
+    bytes
 }
 
-/// `[title, url, summary, snippet text]` per document, `GROUP` documents per file.
-fn result_files(lib: &Library) -> Vec<IndexFile> {
+/// `[title, url, summary, snippet text]` per document as JSON, `GROUP` documents per file.
+fn result_rows(lib: &Library) -> Vec<Vec<u8>> {
     let base = &lib.config.base_url.path;
     lib.practices
         .par_chunks(GROUP)
-        .enumerate()
-        .map(|(n, chunk)| {
+        .map(|chunk| {
             let rows: Vec<[String; 4]> = chunk
                 .iter()
                 .map(|p| {
-                    let text = snippet_text(&p.body.text);
                     [
                         p.meta.title.clone(),
                         format!("{base}{}", p.url),
                         p.meta.summary.clone().unwrap_or_default(),
-                        text,
+                        snippet_text(&p.body.text),
                     ]
                 })
                 .collect();
-            let json = serde_json::to_vec(&rows).unwrap_or_default();
-            IndexFile {
-                path: format!("search/r/{n}.bin"),
-                bytes: gzip(&json),
-            }
+            serde_json::to_vec(&rows).unwrap_or_default()
         })
         .collect()
 }

@@ -1,0 +1,41 @@
+// Time from saving one practice to the live-reload event, against a running `praktika serve`.
+// Usage: node bench/reload-latency.mjs <server url> <practice file> [runs]
+import fs from 'node:fs';
+import http from 'node:http';
+
+const [base, file, runsArg] = process.argv.slice(2);
+const runs = Number(runsArg || 7);
+const origin = new URL(base).origin;
+let waiter = null;
+http.get(origin + '/__praktika/events', (res) => {
+  res.setEncoding('utf8');
+  let buffer = '';
+  res.on('data', (chunk) => {
+    buffer += chunk;
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const message = buffer.slice(0, end); buffer = buffer.slice(end + 2);
+      const name = (message.match(/^event: (.*)$/m) || [])[1];
+      if (name && waiter) { const w = waiter; waiter = null; w(name); }
+    }
+  });
+});
+await new Promise((r) => setTimeout(r, 500));
+const original = fs.readFileSync(file, 'utf8');
+const times = [];
+try {
+  for (let i = 0; i < runs; i++) {
+    const event = new Promise((resolve) => { waiter = resolve; });
+    const started = performance.now();
+    fs.writeFileSync(file, original + `\nПравка номер ${i}.\n`);
+    const name = await event;
+    times.push(performance.now() - started);
+    if (name !== 'reload') throw new Error('expected reload, got ' + name);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+} finally {
+  fs.writeFileSync(file, original);
+}
+times.sort((a, b) => a - b);
+console.log(JSON.stringify({ runs, median_ms: +times[times.length >> 1].toFixed(1), min_ms: +times[0].toFixed(1), max_ms: +times[times.length - 1].toFixed(1) }));
+process.exit(0);
