@@ -300,3 +300,99 @@ mod tests {
         assert_eq!(edit_distance("облсть", "область"), 1);
     }
 }
+
+/// Machine-readable output of diagnostics, for CI.
+pub mod formats {
+    use serde::Serialize;
+
+    use super::{Diagnostic, Severity};
+
+    /// One diagnostic as JSON (the schema is in `docs/diagnostics.schema.json`).
+    #[derive(Serialize)]
+    struct JsonDiagnostic<'a> {
+        path: String,
+        line: usize,
+        column: usize,
+        severity: &'static str,
+        code: &'a str,
+        message: &'a str,
+        hint: Option<&'a str>,
+    }
+
+    fn severity(d: &Diagnostic) -> &'static str {
+        match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+
+    /// A JSON array with one object per diagnostic.
+    pub fn json(diagnostics: &[Diagnostic]) -> String {
+        let items: Vec<JsonDiagnostic<'_>> = diagnostics
+            .iter()
+            .map(|d| JsonDiagnostic {
+                path: d.path.to_string_lossy().replace('\\', "/"),
+                line: d.line,
+                column: d.column,
+                severity: severity(d),
+                code: d.code,
+                message: &d.message,
+                hint: d.hint.as_deref(),
+            })
+            .collect();
+        serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// GitHub Actions workflow commands: an annotation on the exact line of a pull request.
+    pub fn github(d: &Diagnostic) -> String {
+        let mut properties = format!(
+            "file={}",
+            escape_property(&d.path.to_string_lossy().replace('\\', "/"))
+        );
+        if d.line > 0 {
+            properties.push_str(&format!(",line={}", d.line));
+        }
+        if d.column > 0 {
+            properties.push_str(&format!(",col={}", d.column));
+        }
+        properties.push_str(&format!(",title={}", escape_property(d.code)));
+        let mut message = d.message.clone();
+        if let Some(hint) = &d.hint {
+            message.push_str(&format!(" (hint: {hint})"));
+        }
+        format!("::{} {properties}::{}", severity(d), escape_data(&message))
+    }
+
+    fn escape_data(s: &str) -> String {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    }
+
+    fn escape_property(s: &str) -> String {
+        escape_data(s).replace(':', "%3A").replace(',', "%2C")
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use std::path::Path;
+
+        #[test]
+        fn github_annotations_escape_their_fields() {
+            let d = Diagnostic::file_error(
+                "unknown-region",
+                Path::new("content/a,b.md"),
+                "bad: value\nnext",
+            )
+            .with_hint("did you mean «Тамбовская область»?");
+            let mut d = d;
+            d.line = 3;
+            d.column = 9;
+            assert_eq!(
+                github(&d),
+                "::error file=content/a%2Cb.md,line=3,col=9,title=unknown-region::bad: value%0Anext (hint: did you mean «Тамбовская область»?)"
+            );
+        }
+    }
+}

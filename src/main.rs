@@ -18,6 +18,13 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Github,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output directory (atomically)
@@ -47,6 +54,9 @@ enum Command {
         root: PathBuf,
         #[arg(long)]
         drafts: bool,
+        /// How to print diagnostics: for people, as JSON, or as GitHub annotations
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// Build and serve the site locally for preview
     Serve {
@@ -121,12 +131,42 @@ fn run(command: Command) -> Result<(), Error> {
             print_summary("Built", &summary);
             Ok(())
         }
-        Command::Check { root, drafts } => {
+        Command::Check {
+            root,
+            drafts,
+            format,
+        } => {
             let mut options = BuildOptions::new(root);
             options.drafts = drafts;
-            let summary = praktika::check(&options)?;
-            print_summary("Checked", &summary);
-            Ok(())
+            let result = praktika::check(&options);
+            if format == Format::Human {
+                print_summary("Checked", &result?);
+                return Ok(());
+            }
+            let (diagnostics, outcome) = match result {
+                Ok(summary) => (summary.warnings, Ok(())),
+                Err(Error::Content(diagnostics)) => {
+                    let count = diagnostics.iter().filter(|d| d.is_error()).count();
+                    (diagnostics, Err(count))
+                }
+                Err(other) => return Err(other),
+            };
+            let formats = praktika::diagnostics::formats::json;
+            match format {
+                Format::Json => println!("{}", formats(&diagnostics)),
+                _ => {
+                    for d in &diagnostics {
+                        println!("{}", praktika::diagnostics::formats::github(d));
+                    }
+                }
+            }
+            match outcome {
+                Ok(()) => Ok(()),
+                Err(count) => {
+                    eprintln!("error: {count} problem(s) found");
+                    std::process::exit(1)
+                }
+            }
         }
         Command::Serve {
             root,

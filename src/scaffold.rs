@@ -117,7 +117,72 @@ pub fn new_practice(
 
 const INIT_SITE_YAML: &str = "# Настройки сайта библиотеки практик. Описание: README.md.\ntitle: Библиотека лучших практик\ndescription: Практики социальной политики, которые сработали в нашем регионе.\n# Адрес, по которому сайт будет опубликован (можно с подкаталогом).\nbase_url: https://example.org/library/\nlanguage: ru\ntheme: default\npractices_per_page: 20\n# Репозиторий с текстами: для ссылок «Исправить на странице».\n# repository: https://github.com/org/library\nsectors:\n  - Социальная защита\n  - Семья и дети\n  - Здравоохранение\n  - Образование\n  - Занятость\n  - Государственное управление\n  - Культура\n  - Спорт\n";
 
-const INIT_README: &str = "# Библиотека практик\n\nСайт собирается программой [Praktika](https://github.com/praktika-ssg/praktika) из Markdown-файлов.\n\n## Как добавить практику\n\n1. Создайте файл: `praktika new \"Название практики\" --region \"Тамбовская область\" --sector \"Социальная защита\" --year 2024`.\n2. Заполните поля в начале файла (между строками `---`) и разделы текста.\n3. Посмотрите результат: `praktika serve`, затем откройте http://127.0.0.1:1111/.\n4. Проверьте ошибки: `praktika check`. Каждая ошибка указывает файл, строку и подсказку.\n\n## Поля практики\n\n| поле | обязательно | что писать |\n|---|---|---|\n| title | да | название практики |\n| region | да | регион: «Тамбовская область», «Подмосковье», «г. Москва»… или «Российская Федерация» |\n| sector | да | одна из сфер, перечисленных в site.yaml |\n| year | да | год начала практики |\n| summary | нет | одно-два предложения о сути |\n| tags | нет | список тегов: `[НКО, многодетные семьи]` |\n| organization, status, results, links, contacts, date, draft | нет | см. пример в content/practices |\n\n## Публикация\n\n`praktika build` собирает сайт в папку `public/`, которую можно выложить на любой статический хостинг.\n";
+const INIT_README: &str = "# Библиотека практик\n\nСайт собирается программой [Praktika](https://github.com/praktika-ssg/praktika) из Markdown-файлов.\n\n## Как добавить практику\n\n1. Создайте файл: `praktika new \"Название практики\" --region \"Тамбовская область\" --sector \"Социальная защита\" --year 2024`.\n2. Заполните поля в начале файла (между строками `---`) и разделы текста.\n3. Посмотрите результат: `praktika serve`, затем откройте http://127.0.0.1:1111/.\n4. Проверьте ошибки: `praktika check`. Каждая ошибка указывает файл, строку и подсказку.\n\n## Поля практики\n\n| поле | обязательно | что писать |\n|---|---|---|\n| title | да | название практики |\n| region | да | регион: «Тамбовская область», «Подмосковье», «г. Москва»… или «Российская Федерация» |\n| sector | да | одна из сфер, перечисленных в site.yaml |\n| year | да | год начала практики |\n| summary | нет | одно-два предложения о сути |\n| tags | нет | список тегов: `[НКО, многодетные семьи]` |\n| organization, status, results, links, contacts, date, draft | нет | см. пример в content/practices |\n\n## Проверка и публикация\n\n`praktika build` собирает сайт в папку `public/`, которую можно выложить на любой статический хостинг.\n\nГотовые файлы для CI уже лежат в репозитории:\n\n- `.github/workflows/library.yml` — GitHub Actions: каждый pull request проверяется командой `praktika check --format github` (ошибки появляются прямо на нужных строках), а ветка `main` собирается и публикуется на GitHub Pages (в настройках: Pages → Source: GitHub Actions).\n- `.gitlab-ci.yml` — GitLab CI: merge request проверяется (`diagnostics.json` — список ошибок), основная ветка публикуется на GitLab Pages.\n";
+
+/// GitHub Actions: check every pull request, build and publish `main` to GitHub Pages.
+const GITHUB_WORKFLOW: &str = r#"# Written by `praktika init`. Checks every pull request; publishes main to GitHub Pages.
+name: library
+on:
+  pull_request:
+  push:
+    branches: [main]
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+jobs:
+  check:
+    if: github.event_name == 'pull_request'
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo install --locked --git https://github.com/praktika-ssg/praktika praktika
+      # Annotations appear on the exact lines of the pull request.
+      - run: praktika check --format github
+  publish:
+    if: github.event_name == 'push'
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deploy.outputs.page_url }}
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo install --locked --git https://github.com/praktika-ssg/praktika praktika
+      - run: praktika build
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: public
+      - id: deploy
+        uses: actions/deploy-pages@v4
+"#;
+
+/// GitLab CI: check merge requests, build and publish the default branch to GitLab Pages.
+const GITLAB_CI: &str = r#"# Written by `praktika init`. Checks merge requests; publishes the default branch to Pages.
+image: rust:latest
+
+before_script:
+  - cargo install --locked --git https://github.com/praktika-ssg/praktika praktika
+
+check:
+  stage: test
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+  script:
+    - praktika check --format json > diagnostics.json || (praktika check; exit 1)
+  artifacts:
+    when: always
+    paths: [diagnostics.json]
+
+pages:
+  stage: deploy
+  rules:
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+  script:
+    - praktika build
+  publish: public
+  artifacts:
+    paths: [public]
+"#;
 
 /// Creates a new site in `dir`, which must be empty or absent.
 pub fn init_site(dir: &Path) -> Result<Vec<PathBuf>, Error> {
@@ -136,7 +201,9 @@ pub fn init_site(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         "Социальная защита",
         2024,
     );
-    let files: [(&str, &str); 6] = [
+    let files: [(&str, &str); 8] = [
+        (".github/workflows/library.yml", GITHUB_WORKFLOW),
+        (".gitlab-ci.yml", GITLAB_CI),
         ("site.yaml", INIT_SITE_YAML),
         ("README.md", INIT_README),
         (".gitignore", "/public/\n"),

@@ -33,6 +33,7 @@ pub const EMBEDDED_DEFAULT: &[(&str, &[u8])] = embed![
     "static/style.css",
     "static/search.js",
     "static/favicon.svg",
+    "static/a11y.js",
 ];
 
 /// A theme's files after overrides: template name → source, static path → bytes.

@@ -69,7 +69,7 @@ pub fn parse(source: &SourceText<'_>, yaml: &str, line_offset: usize) -> Result<
         Ok(value) => value,
         Err(err) => {
             let (line, column) = err.location().map_or((1, 0), |l| (l.line(), l.column()));
-            let location = Location::new(line + line_offset, column, 1);
+            let mut location = Location::new(line + line_offset, column, 1);
             let message = err.to_string();
             // serde_yaml appends " at line L column C"; the location is shown separately.
             let message = message
@@ -77,6 +77,24 @@ pub fn parse(source: &SourceText<'_>, yaml: &str, line_offset: usize) -> Result<
                 .next()
                 .unwrap_or(&message)
                 .to_string();
+            // serde_yaml points a duplicate key at its mapping; point at the repeated key.
+            if let Some(key) = message
+                .strip_prefix("duplicate entry with key \"")
+                .and_then(|rest| rest.strip_suffix('"'))
+            {
+                let repeats: Vec<(usize, usize, usize)> = scanner
+                    .lines
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, l)| match &l.key {
+                        Some((k, col, len)) if k == key => Some((i, *col, *len)),
+                        _ => None,
+                    })
+                    .collect();
+                if let Some(&(i, col, len)) = repeats.get(1) {
+                    location = Location::new(i + 1 + line_offset, col + 1, len);
+                }
+            }
             return Err(Diagnostic::at(
                 "yaml-syntax",
                 source,

@@ -103,3 +103,20 @@ fn live_reload_in_a_real_browser() {
         std::panic::resume_unwind(panic);
     }
 }
+
+#[test]
+fn theme_pages_are_accessible_and_the_low_vision_mode_works() {
+    if !browser_ready() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let public = dir.path().join("public");
+    let mut options = praktika::BuildOptions::new(common::repo());
+    options.output = Some(public.clone());
+    options.base_url = Some("/".into());
+    praktika::build(&options).unwrap();
+    let base = serve(&public);
+    // Screenshots stay after the test for review (git-ignored).
+    let shots = common::repo().join("target/screenshots");
+    run("theme.mjs", &[&base, shots.to_str().unwrap()]);
+}

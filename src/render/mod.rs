@@ -4,6 +4,7 @@
 //! context once; each page adds only its own view. Pages render in parallel and go straight to
 //! a [`Sink`], so a large library is never held in memory as HTML all at once.
 
+pub mod charts;
 pub mod russian;
 mod views;
 
@@ -257,6 +258,7 @@ impl<'a> Renderer<'a> {
             .collect();
         home.insert("latest", &latest);
         home.insert("intro", &lib.home.as_ref().map(views::page));
+        home.insert("charts", &views::charts(lib));
         jobs.push(home.job("index.html".into(), "index.html"));
 
         self.paginate(

@@ -84,6 +84,8 @@ pub struct PracticeFull<'a> {
     pub related: Vec<PracticeView<'a>>,
     pub edit_url: Option<String>,
     pub source_path: String,
+    /// schema.org metadata, already escaped for a `<script>` element.
+    pub json_ld: String,
 }
 
 /// The "edit this page" link and the source path it points to.
@@ -117,8 +119,125 @@ pub fn practice_full(lib: &Library, i: usize) -> PracticeFull<'_> {
         links: &p.meta.links,
         contacts: &p.meta.contacts,
         related: lib.related[i].iter().map(|&j| practice(lib, j)).collect(),
+        json_ld: json_ld(lib, i),
         edit_url,
         source_path,
+    }
+}
+
+/// JSON-LD (`Article`) for a practice. Serialised by serde_json, then made safe inside
+/// `<script>`: `<`, `>` and `&` become `\u003c`-style escapes, so `</script>` in a title
+/// cannot end the element, and U+2028/2029 cannot break old JavaScript parsers.
+pub fn json_ld(lib: &Library, i: usize) -> String {
+    let p = &lib.practices[i];
+    let region = lib.regions.get(p.meta.region);
+    let mut value = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": p.meta.title,
+        "url": format!("{}{}", lib.config.base_url.absolute(), p.url),
+        "inLanguage": lib.config.language,
+        "about": lib.config.sectors[p.meta.sector].name,
+        "spatialCoverage": { "@type": "Place", "name": region.name },
+        "keywords": p.meta.tags.join(", "),
+    });
+    if let Some(summary) = &p.meta.summary {
+        value["description"] = summary.as_str().into();
+    }
+    if let Some(org) = &p.meta.organization {
+        value["author"] = serde_json::json!({ "@type": "Organization", "name": org });
+    }
+    if let Some(date) = p.meta.date {
+        value["datePublished"] = date.to_string().into();
+    }
+    script_safe_json(&value.to_string())
+}
+
+/// Escapes JSON for inclusion in an HTML `<script>` element.
+pub fn script_safe_json(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+/// The home page's pictures, as inline SVG (escaped when drawn).
+#[derive(Serialize)]
+pub struct Charts {
+    pub years: String,
+    pub sectors: String,
+    pub districts: String,
+    pub map: String,
+}
+
+pub fn charts(lib: &Library) -> Charts {
+    use super::charts::{bar_chart, tile_map, Bar, RegionTile, TileLayout};
+    let base = lib.config.base_url.path.as_str();
+    let tax = &lib.taxonomies;
+    let draw = |id: &str, title: &str, facet: &str, terms: &[Term], skip_empty: bool| {
+        let items: Vec<(&str, usize, String)> = terms
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !skip_empty || !t.practices.is_empty())
+            .map(|(i, t)| {
+                // Districts by their common abbreviation (ЦФО): the full names do not fit.
+                let label = if facet == "districts" {
+                    lib.regions.districts[i].short.as_str()
+                } else {
+                    t.name.as_str()
+                };
+                (
+                    label,
+                    t.practices.len(),
+                    format!("{base}{facet}/{}/", t.slug),
+                )
+            })
+            .collect();
+        let bars: Vec<Bar<'_>> = items
+            .iter()
+            .map(|(label, value, url)| Bar {
+                label,
+                value: *value,
+                url: url.clone(),
+            })
+            .collect();
+        bar_chart(id, title, &bars)
+    };
+    let mut years: Vec<Term> = tax.years.clone();
+    years.reverse();
+    let map = TileLayout::embedded().map_or_else(String::new, |layout| {
+        let regions: Vec<RegionTile<'_>> = lib
+            .regions
+            .regions
+            .iter()
+            .zip(&tax.regions)
+            .map(|(r, t)| RegionTile {
+                name: &r.name,
+                slug: &r.slug,
+                count: t.practices.len(),
+                url: format!("{base}regions/{}/", r.slug),
+            })
+            .collect();
+        tile_map(&layout, &regions)
+    });
+    Charts {
+        years: draw("chart-years", "Практики по годам", "years", &years, true),
+        sectors: draw(
+            "chart-sectors",
+            "Практики по сферам",
+            "sectors",
+            &tax.sectors,
+            false,
+        ),
+        districts: draw(
+            "chart-districts",
+            "Практики по федеральным округам",
+            "districts",
+            &tax.districts,
+            false,
+        ),
+        map,
     }
 }
 
