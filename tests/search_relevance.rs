@@ -111,6 +111,34 @@ fn queries_find_the_expected_practices() {
 }
 
 #[test]
+fn a_quoted_phrase_ranks_documents_with_the_words_in_order() {
+    let Some(mut node) = common::node() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let site = common::build(common::repo(), &dir.path().join("public"));
+    let queries = dir.path().join("q.json");
+    std::fs::write(&queries, r#"[{"q": "\"стратегическая сессия\""}, {"q": "\"сессия стратегическая\""}, {"q": "стратегическая сессия"}]"#).unwrap();
+    let out = node
+        .arg(common::repo().join("tests/js/query.mjs"))
+        .arg(&site)
+        .arg(&queries)
+        .output()
+        .unwrap();
+    let lines: Vec<Value> = std::str::from_utf8(&out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines[0]["phrase"].as_u64().unwrap() >= 1, "{}", lines[0]);
+    assert_eq!(
+        lines[1]["phrase"], 0,
+        "the words in the other order are no phrase"
+    );
+    assert_eq!(lines[2]["phrase"], 0, "without quotes no phrase check");
+}
+
+#[test]
 fn facet_counts_follow_the_query_and_other_filters() {
     let Some(mut node) = common::node() else {
         return;

@@ -40,5 +40,6 @@ for (const query of JSON.parse(fs.readFileSync(queriesFile, 'utf8'))) {
   console.log(JSON.stringify({
     q: query.q, urls: docs.map((d) => d[1]), titles: docs.map((d) => d[0]), total: res.results.length,
     corrected: res.corrected.map((w) => w.corrected), mode: res.mode, counts,
+    phrase: res.results.filter((r) => r[2] === true).length,
   }));
 }

@@ -298,9 +298,30 @@ Engine.prototype.search = async function (q, filters, sort) {
     }
     if (passes(doc, null)) results.push([doc, score]);
   });
-  results.sort(sort == 'year' || !list.length ? function (a, b) { return a[0] - b[0]; } : function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+  var byScore = function (a, b) { return b[1] - a[1] || a[0] - b[0]; };
+  results.sort(sort == 'year' || !list.length ? function (a, b) { return a[0] - b[0]; } : byScore);
+  var phrase = list.filter(function (w) { return w.quoted; }).map(function (w) { return w.corrected || w.term; });
+  if (phrase.length > 1 && results.length) await this.boostPhrase(results, phrase, sort == 'year' ? null : byScore);
   return { results: results, counts: counts, words: list, corrected: notices, mode: mode };
 };
+
+/**
+ * A phrase in quotes: among the best candidates, those whose text (title, summary, the start
+ * of the body) has the words in this order come first. The index keeps no positions, so the
+ * check reads the result text that is downloaded for display anyway.
+ */
+Engine.prototype.boostPhrase = async function (results, phrase, order) {
+  var top = results.slice(0, PHRASE_CANDIDATES), docs = await this.docs(top.map(function (r) { return r[0]; }));
+  top.forEach(function (r, k) {
+    var terms = words(docs[k].join(' \n ')).map(function (w) { return termOf(normalize(w[1])); }).filter(Boolean);
+    for (var i = 0; i + phrase.length <= terms.length; i++) {
+      if (phrase.every(function (t, j) { return terms[i + j] == t; })) { r[1] += PHRASE_BONUS; r.push(true); return; }
+    }
+  });
+  if (order) results.sort(function (a, b) { return (b[2] ? 1 : 0) - (a[2] ? 1 : 0) || order(a, b); });
+};
+
+var PHRASE_CANDIDATES = 30, PHRASE_BONUS = 100;
 
 function intersect(maps) {
   var out = new Map(), smallest = maps.reduce(function (a, b) { return a.size <= b.size ? a : b; });
