@@ -31,7 +31,11 @@ const KEYS: &[&str] = &[
     "repository_branch",
     "markdown",
     "regions",
+    "completeness",
 ];
+
+/// The standard sections of a practice write-up, checked by the completeness warnings.
+pub const STANDARD_SECTIONS: &[&str] = &["Проблема", "Решение", "Результаты"];
 
 /// A sector (отрасль) with its URL slug.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,6 +118,31 @@ pub struct Config {
     pub markdown: MarkdownOptions,
     /// A site's own regions list, relative to the site root.
     pub regions: Option<PathBuf>,
+    pub completeness: Completeness,
+}
+
+/// Which completeness warnings `check` gives (DESIGN §1): they never fail a build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completeness {
+    /// Sections (`## …` headings) every practice should have; empty to skip.
+    pub sections: Vec<String>,
+    /// Warn about a practice without `results`.
+    pub results: bool,
+    /// Warn about a practice without `contacts` and without `links`.
+    pub contacts: bool,
+    /// Warn about a summary longer than this many characters; 0 to skip.
+    pub summary_max: usize,
+}
+
+impl Default for Completeness {
+    fn default() -> Self {
+        Completeness {
+            sections: STANDARD_SECTIONS.iter().map(|s| s.to_string()).collect(),
+            results: true,
+            contacts: true,
+            summary_max: 300,
+        }
+    }
 }
 
 impl Default for Config {
@@ -139,6 +168,7 @@ impl Default for Config {
             repository_branch: "main".into(),
             markdown: MarkdownOptions { unsafe_html: false },
             regions: None,
+            completeness: Completeness::default(),
         }
     }
 }
@@ -205,6 +235,7 @@ impl Config {
                     }
                 }
                 "regions" => config.regions = reader.text(node, "regions").map(PathBuf::from),
+                "completeness" => read_completeness(&mut reader, node, &mut config.completeness),
                 _ => {}
             }
         }
@@ -219,6 +250,42 @@ impl Config {
 fn set(target: &mut String, value: Option<String>) {
     if let Some(value) = value {
         *target = value;
+    }
+}
+
+fn read_completeness(reader: &mut Reader<'_, '_>, node: &Node, target: &mut Completeness) {
+    if let yaml::Value::Bool(false) = node.value {
+        *target = Completeness {
+            sections: Vec::new(),
+            results: false,
+            contacts: false,
+            summary_max: 0,
+        };
+        return;
+    }
+    let keys = ["sections", "results", "contacts", "summary_max"];
+    for entry in reader.mapping(node, "completeness", &keys) {
+        let value = &entry.value;
+        match entry.key.as_str() {
+            "sections" => {
+                target.sections = match value.value {
+                    yaml::Value::Bool(false) => Vec::new(),
+                    _ => reader.text_list(value, "completeness.sections"),
+                }
+            }
+            "results" => {
+                target.results = reader.bool(value, "completeness.results").unwrap_or(true)
+            }
+            "contacts" => {
+                target.contacts = reader.bool(value, "completeness.contacts").unwrap_or(true)
+            }
+            "summary_max" => {
+                target.summary_max = reader
+                    .integer(value, "completeness.summary_max")
+                    .map_or(300, |n| n.max(0) as usize)
+            }
+            _ => {}
+        }
     }
 }
 

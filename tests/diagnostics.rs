@@ -190,3 +190,50 @@ fn encodings_editors_run_into_are_explained() {
         ]
     );
 }
+
+#[test]
+fn completeness_warnings_are_listed_but_do_not_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let practices = dir.path().join("content/practices");
+    std::fs::create_dir_all(&practices).unwrap();
+    std::fs::write(dir.path().join("site.yaml"), "title: x\n").unwrap();
+    let long = "Очень длинное описание. ".repeat(20);
+    std::fs::write(
+        practices.join("thin.md"),
+        format!("---\ntitle: Практика\nregion: Тамбовская область\nsector: Спорт\nyear: 2024\nsummary: {long}\n---\n## Проблема\n\nТекст.\n"),
+    )
+    .unwrap();
+    let summary = praktika::check(&BuildOptions::new(dir.path())).unwrap();
+    let got: Vec<_> = summary.warnings.iter().map(|d| (d.code, d.line)).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("missing-section", 1),
+            ("no-contacts", 1),
+            ("no-results", 1),
+            ("long-summary", 6)
+        ]
+    );
+    assert!(
+        summary.warnings[0]
+            .message
+            .contains("«Решение», «Результаты»"),
+        "{}",
+        summary.warnings[0]
+    );
+    // Configurable: switched off in site.yaml.
+    std::fs::write(dir.path().join("site.yaml"), "title: x\ncompleteness:\n  sections: [Проблема]\n  results: false\n  contacts: false\n  summary_max: 0\n").unwrap();
+    assert!(praktika::check(&BuildOptions::new(dir.path()))
+        .unwrap()
+        .warnings
+        .is_empty());
+    std::fs::write(
+        dir.path().join("site.yaml"),
+        "title: x\ncompleteness: false\n",
+    )
+    .unwrap();
+    assert!(praktika::check(&BuildOptions::new(dir.path()))
+        .unwrap()
+        .warnings
+        .is_empty());
+}

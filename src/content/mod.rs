@@ -4,6 +4,7 @@
 //! Loading runs in two passes because links between files need every file's URL: the first
 //! pass reads front matter (and so learns every slug), the second renders bodies.
 
+pub mod completeness;
 pub mod frontmatter;
 pub mod markdown;
 pub mod practice;
@@ -292,6 +293,14 @@ impl ContentCache {
             let Some((_, rendered)) = &self.files[&file.content_path].rendered else {
                 continue;
             };
+            if let (Kind::Practice, Some(meta)) = (file.kind, &file.meta) {
+                content.warnings.extend(completeness::check(
+                    file,
+                    meta,
+                    &rendered.body,
+                    &options.config.completeness,
+                ));
+            }
             if !rendered.problems.is_empty() {
                 let source = SourceText::new(&file.source_path, &file.text);
                 for problem in &rendered.problems {
