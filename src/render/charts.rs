@@ -105,23 +105,36 @@ pub struct RegionTile<'a> {
     pub url: String,
 }
 
+/// Labels for regions whose first three letters would clash with a neighbour's.
+const TILE_LABELS: &[(&str, &str)] = &[
+    ("moskva", "МСК"),
+    ("moskovskaya-oblast", "МОС"),
+    ("sankt-peterburg", "СПБ"),
+    ("leningradskaya-oblast", "ЛЕН"),
+    ("respublika-altay", "АЛР"),
+    ("altayskiy-kray", "АЛТ"),
+    ("kaliningradskaya-oblast", "КЛД"),
+    ("kaluzhskaya-oblast", "КЛЖ"),
+    ("respublika-kalmykiya", "КЛМ"),
+    ("respublika-sakha-yakutiya", "ЯКУ"),
+    ("sakhalinskaya-oblast", "САХ"),
+    ("respublika-severnaya-osetiya-alaniya", "РСО"),
+    ("sevastopol", "СЕВ"),
+    ("krasnodarskiy-kray", "КДР"),
+    ("krasnoyarskiy-kray", "КЯР"),
+    ("kurskaya-oblast", "КУР"),
+    ("kurganskaya-oblast", "КГН"),
+    ("vologodskaya-oblast", "ВЛГ"),
+    ("volgogradskaya-oblast", "ВГГ"),
+    ("novgorodskaya-oblast", "НВГ"),
+    ("novosibirskaya-oblast", "НСК"),
+];
+
 /// Three letters that name a region on its tile: «Тамбовская область» → «ТАМ».
-pub fn tile_label(name: &str) -> String {
-    let skip = [
-        "г.",
-        "Республика",
-        "Чувашская",
-        "Кабардино-Балкарская",
-        "Карачаево-Черкесская",
-        "Удмуртская",
-        "Чеченская",
-        "Донецкая",
-        "Луганская",
-    ];
-    let word = name
-        .split([' ', '—', '(', ')'])
-        .find(|w| !w.is_empty() && !skip.contains(w))
-        .unwrap_or(name);
+pub fn tile_label(slug: &str, name: &str) -> String {
+    if let Some((_, label)) = TILE_LABELS.iter().find(|(s, _)| *s == slug) {
+        return (*label).to_string();
+    }
     let special = [
         ("Чувашская", "ЧУВ"),
         ("Кабардино-Балкарская", "КБР"),
@@ -134,6 +147,10 @@ pub fn tile_label(name: &str) -> String {
     if let Some((_, label)) = special.iter().find(|(w, _)| name.contains(w)) {
         return (*label).to_string();
     }
+    let word = name
+        .split([' ', '—', '(', ')'])
+        .find(|w| !w.is_empty() && *w != "г." && *w != "Республика")
+        .unwrap_or(name);
     word.chars()
         .filter(|c| c.is_alphabetic())
         .take(3)
@@ -179,7 +196,7 @@ pub fn tile_map(layout: &TileLayout, regions: &[RegionTile<'_>]) -> String {
             xml_escape(&label),
             x + size / 2,
             y + size / 2 + 4,
-            xml_escape(&tile_label(region.name)),
+            xml_escape(&tile_label(region.slug, region.name)),
         );
     }
     svg.push_str("</svg>");
@@ -241,10 +258,34 @@ mod tests {
     }
 
     #[test]
-    fn tile_labels_are_short_and_recognisable() {
-        assert_eq!(tile_label("Тамбовская область"), "ТАМ");
-        assert_eq!(tile_label("г. Москва"), "МОС");
-        assert_eq!(tile_label("Республика Татарстан"), "ТАТ");
-        assert_eq!(tile_label("Чувашская Республика — Чувашия"), "ЧУВ");
+    fn tile_labels_are_short_and_unique_among_neighbours() {
+        assert_eq!(
+            tile_label("tambovskaya-oblast", "Тамбовская область"),
+            "ТАМ"
+        );
+        assert_eq!(tile_label("moskva", "г. Москва"), "МСК");
+        assert_eq!(
+            tile_label("respublika-tatarstan", "Республика Татарстан"),
+            "ТАТ"
+        );
+        assert_eq!(
+            tile_label(
+                "chuvashskaya-respublika-chuvashiya",
+                "Чувашская Республика — Чувашия"
+            ),
+            "ЧУВ"
+        );
+        let regions = crate::regions::Regions::embedded();
+        let mut labels: Vec<String> = regions
+            .subjects()
+            .map(|(_, r)| tile_label(&r.slug, &r.name))
+            .collect();
+        labels.sort();
+        let repeated: Vec<_> = labels
+            .windows(2)
+            .filter(|w| w[0] == w[1])
+            .map(|w| w[0].clone())
+            .collect();
+        assert!(repeated.is_empty(), "labels used twice: {repeated:?}");
     }
 }
