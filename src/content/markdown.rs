@@ -276,12 +276,14 @@ fn relative_to(dir: &str, target: &str) -> String {
 
 fn percent_decode(input: &str) -> String {
     let bytes = input.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16);
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(byte) = u8::from_str_radix(&input[i + 1..i + 3], 16) {
-                out.push(byte);
+        if bytes[i] == b'%' && i + 1 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), bytes.get(i + 2).and_then(|&b| hex(b)))
+            {
+                out.push((h * 16 + l) as u8);
                 i += 3;
                 continue;
             }
@@ -398,6 +400,14 @@ mod tests {
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>old</del>"));
         assert!(r.html.contains("footnote"));
+    }
+
+    #[test]
+    fn percent_signs_before_multibyte_letters_do_not_panic() {
+        // Found by the markdown fuzz target: `%` followed by a Cyrillic letter.
+        let r = render_with("[x](%1в.md) [w](%Ав.md) ![y](%F0%9F.png) [z](%)", &[]);
+        assert_eq!(r.problems.len(), 4, "{:?}", r.problems);
+        assert_eq!(percent_decode("%D0%B0%20b"), "а b");
     }
 
     #[test]
