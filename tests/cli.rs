@@ -42,7 +42,12 @@ fn build_prints_a_summary_and_exits_0() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
-        stderr.starts_with("Built 4 practices, ") && stderr.contains(" pages in "),
+        stderr
+            .lines()
+            .last()
+            .unwrap_or("")
+            .starts_with("Built 4 practices, ")
+            && stderr.contains(" pages in "),
         "{stderr}"
     );
 }

@@ -4,6 +4,14 @@
 import { launch, page, check } from './lib.mjs';
 
 const base = process.argv[2];
+
+/** Waits until the results on screen match the announced count (rendering is asynchronous). */
+async function settled(p) {
+  await p.waitForFunction(() => {
+    const m = /Найдено:\s(\d+)/.exec(document.querySelector('#search-status')?.textContent || '');
+    return m && document.querySelectorAll('.search-result').length === Math.min(10, Number(m[1]));
+  });
+}
 const browser = await launch();
 try {
   const p = await page(browser);
@@ -30,12 +38,13 @@ try {
   await p.focus('#f-sector-semya-i-deti');
   await p.keyboard.press('Space');
   await p.waitForFunction(() => new URLSearchParams(location.search).getAll('sector').includes('semya-i-deti'));
-  check(await p.isChecked('#f-sector-semya-i-deti'), 'checkbox checked by keyboard');
+  await p.waitForFunction(() => document.querySelector('#f-sector-semya-i-deti')?.checked);
+  await settled(p);
   const afterFilter = await p.$$eval('.search-result', (rs) => rs.length);
 
   // Reload restores the state.
   await p.reload();
-  await p.waitForSelector('.search-result');
+  await settled(p);
   check(await p.inputValue('#search-q') === 'кешбэк', 'query restored after reload');
   check(await p.isChecked('#f-sector-semya-i-deti'), 'filter restored after reload');
   check(await p.$$eval('.search-result', (rs) => rs.length) === afterFilter, 'same results after reload');
