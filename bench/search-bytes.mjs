@@ -38,7 +38,7 @@ for (const q of queries) {
   cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, e.request.url));
   cdp.on('Network.loadingFinished', (e) => {
     const url = urls.get(e.requestId) || '';
-    if (/\/search\/[^?]+\.(bin|json)$|\/static\/search\.[0-9a-f]+\.js$/.test(url)) { bytes += e.encodedDataLength; requests++; }
+    if (/\/search\/[^?]+\.(bin|json)(\?.*)?$|\/static\/search\.[0-9a-f]+\.js$/.test(url)) { bytes += e.encodedDataLength; requests++; }
   });
   await page.goto(base + 'search/?q=' + encodeURIComponent(q));
   await page.waitForFunction(() => /Найдено|Ничего/.test(document.querySelector('#search-status')?.textContent || ''));

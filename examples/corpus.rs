@@ -197,8 +197,8 @@ fn main() {
             .map(|_| tags[rng.zipf(tags.len())].as_str())
             .collect();
         let mut md = String::with_capacity(16 * 1024);
-        let _ = write!(md, "---\ntitle: \"{}\"\nregion: {region}\nsector: {sector}\nyear: {year}\nsummary: \"{}\"\ntags: [{}]\norganization: Министерство социальной политики\nstatus: внедрена\ndate: {year}-{:02}-{:02}\n---\n",
-            title.replace('"', "'"), sentence(&mut rng, &vocab).replace('"', "'"), practice_tags.join(", "), 1 + rng.below(12), 1 + rng.below(28));
+        let _ = write!(md, "---\ntitle: \"{}\"\nregion: {region}\nsector: {sector}\nyear: {year}\nsummary: \"{}\"\ntags: [{}]\norganization: Министерство социальной политики\nstatus: внедрена\nresults:\n  - label: Срок назначения\n    before: {} дней\n    after: {} дней\ncontacts:\n  - name: Отдел социальных программ\n    email: info@example.ru\ndate: {year}-{:02}-{:02}\n---\n",
+            title.replace('"', "'"), sentence(&mut rng, &vocab).replace('"', "'"), practice_tags.join(", "), 10 + rng.below(50), 1 + rng.below(9), 1 + rng.below(12), 1 + rng.below(28));
         md.push_str(&paragraph(&mut rng, &vocab));
         md.push_str("\n\n");
         for section in SECTIONS {

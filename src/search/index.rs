@@ -5,9 +5,8 @@
 //! `Content-Encoding` is fine too):
 //!
 //! - `manifest.json` — document count, the first term of every shard, facet value names.
-//! - `s/<hash>.bin` — a shard: a run of terms in sorted order, each with its postings
+//! - `s/<n>.bin` — a shard: a run of terms in sorted order, each with its postings
 //!   (delta-encoded document numbers, then one quantised BM25 weight byte per document).
-//!   Names are content hashes, so a rebuild changes only the shards whose terms changed.
 //! - `facets.bin` — one byte per document per facet (region, sector, year), column by column.
 //! - `r/<n>.bin` — result text (title, URL, summary, snippet text) for `GROUP` documents.
 //!
@@ -30,7 +29,7 @@ pub const GROUP: usize = 6;
 /// A shard is closed once its encoded size passes this many bytes.
 pub const SHARD_BYTES: usize = 12 * 1024;
 /// Characters of body text kept per document for snippets.
-pub const SNIPPET_CHARS: usize = 240;
+pub const SNIPPET_CHARS: usize = 120;
 
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
@@ -52,11 +51,14 @@ pub struct IndexFile {
 
 #[derive(Serialize)]
 struct Manifest<'a> {
-    version: u32,
+    format: u32,
+    /// A hash of every index file: the client adds it to file URLs (`?v=`), so that a browser
+    /// never mixes files of two builds, while file names stay short.
+    version: String,
     docs: usize,
     group: usize,
-    /// `[first term, file name]` per shard, in term order.
-    shards: Vec<(String, String)>,
+    /// The first term of each shard `s/<n>.bin`, in term order.
+    shards: Vec<String>,
     facets: String,
     /// `[name, slug, district index or -1]`.
     regions: Vec<(&'a str, &'a str, i64)>,
@@ -234,20 +236,13 @@ fn encode(
     let mut gz = compressed.gzip_all(&raw).into_iter();
 
     let mut files = Vec::with_capacity(raw.len() + 1);
-    let mut shards: Vec<(String, String)> = Vec::with_capacity(raw_shards.len());
-    for (first, _) in raw_shards {
-        let bytes = gz.next().unwrap_or_default();
-        let mut name = format!("{}.bin", content_hash(&bytes));
-        let mut n = 1;
-        while shards.iter().any(|(_, taken)| *taken == name) {
-            name = format!("{}-{n}.bin", content_hash(&bytes));
-            n += 1;
-        }
+    let mut shards: Vec<String> = Vec::with_capacity(raw_shards.len());
+    for (n, (first, _)) in raw_shards.into_iter().enumerate() {
         files.push(IndexFile {
-            path: format!("search/s/{name}"),
-            bytes,
+            path: format!("search/s/{n}.bin"),
+            bytes: gz.next().unwrap_or_default(),
         });
-        shards.push((first, name));
+        shards.push(first);
     }
     for n in 0..raw_results.len() {
         files.push(IndexFile {
@@ -262,9 +257,18 @@ fn encode(
         bytes: facets,
     });
 
+    let version = {
+        let mut all = Vec::with_capacity(files.len() * 8);
+        for file in &files {
+            all.extend_from_slice(file.path.as_bytes());
+            all.extend_from_slice(content_hash(&file.bytes).as_bytes());
+        }
+        content_hash(&all)
+    };
     let tax = &lib.taxonomies;
     let manifest = Manifest {
-        version: 1,
+        format: 2,
+        version,
         docs: lib.practices.len(),
         group: GROUP,
         shards,
@@ -535,12 +539,11 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().unwrap_or_default()
 }
 
-/// 8 hex digits of FNV-1a over the bytes.
+/// 8 hex digits of FNV-1a over the bytes: a cache key for browsers, not a security hash.
 fn content_hash(bytes: &[u8]) -> String {
     let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     });
-    // 32 bits keep the manifest small; `finish_shard` resolves the rare collision.
     format!("{:08x}", (hash ^ (hash >> 32)) as u32)
 }
 

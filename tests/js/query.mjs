@@ -14,7 +14,7 @@ vm.runInThisContext(script);
 const { Engine } = globalThis.PraktikaSearch;
 
 const fetchBytes = async (url) => {
-  const bytes = fs.readFileSync(path.join(site, 'search', url));
+  const bytes = fs.readFileSync(path.join(site, 'search', url.split('?')[0]));
   return bytes[0] === 0x1f && bytes[1] === 0x8b ? new Uint8Array(zlib.gunzipSync(bytes)) : new Uint8Array(bytes);
 };
 const engine = new Engine('', fetchBytes);

@@ -221,13 +221,13 @@ Engine.prototype.load = async function () {
 /** Index of the shard that may hold `term`. */
 Engine.prototype.shardFor = function (term) {
   var s = this.manifest.shards, lo = 0, hi = s.length - 1;
-  while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (s[mid][0] <= term) lo = mid; else hi = mid - 1; }
+  while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (s[mid] <= term) lo = mid; else hi = mid - 1; }
   return lo;
 };
 
 Engine.prototype.shard = function (i) {
   var key = 'shard' + i, self = this;
-  if (!this.cache.has(key)) this.cache.set(key, this.get('s/' + this.manifest.shards[i][1]).then(parseShard));
+  if (!this.cache.has(key)) this.cache.set(key, this.get('s/' + i + '.bin?v=' + this.manifest.version).then(parseShard));
   return this.cache.get(key);
 };
 
@@ -342,7 +342,7 @@ function union(maps) {
 /** Result text of documents: [title, url, summary, text]. */
 Engine.prototype.docs = async function (ids) {
   var g = this.manifest.group, self = this;
-  var files = await Promise.all(ids.map(function (d) { return self.get('r/' + Math.floor(d / g) + '.bin'); }));
+  var files = await Promise.all(ids.map(function (d) { return self.get('r/' + Math.floor(d / g) + '.bin?v=' + self.manifest.version); }));
   return ids.map(function (d, k) {
     var key = 'rows' + Math.floor(d / g);
     if (!self.cache.has(key)) self.cache.set(key, JSON.parse(new TextDecoder().decode(files[k])));
