@@ -13,7 +13,7 @@ use crate::slug::slugify;
 pub const RELATED_COUNT: usize = 3;
 /// How far down each shared term's list (newest first) related practices are looked for,
 /// which keeps the work linear in the library's size.
-const RELATED_SCAN: usize = 200;
+const RELATED_SCAN: usize = 64;
 
 /// One value of a facet (a region, a sector, a year, a tag) and its practices, newest first.
 #[derive(Debug, Clone)]

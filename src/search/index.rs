@@ -186,12 +186,21 @@ pub fn build_with(lib: &Library, cache: &mut IndexCache) -> Vec<IndexFile> {
 fn document_key(lib: &Library, i: usize) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    for (text, weight) in document_fields(lib, i) {
-        text.hash(&mut hasher);
+    let body = FIELD_COUNT - 1;
+    for (n, (text, weight)) in document_fields(lib, i).iter().enumerate() {
+        // The body's text and HTML come from the same Markdown; its hash stands for it.
+        if n == body {
+            lib.practices[i].body.hash.hash(&mut hasher);
+        } else {
+            text.hash(&mut hasher);
+        }
         weight.to_bits().hash(&mut hasher);
     }
     hasher.finish()
 }
+
+/// How many fields [`document_fields`] gives; the body is the last.
+const FIELD_COUNT: usize = 5;
 
 /// One practice's terms with their quantised weights.
 fn analyse(lib: &Library, doc: usize, analyzer: &Analyzer) -> Vec<(String, u8)> {
@@ -385,7 +394,7 @@ impl Partial {
 }
 
 /// The texts of a practice with their field weights.
-fn document_fields(lib: &Library, i: usize) -> [(Cow<'_, str>, f32); 5] {
+fn document_fields(lib: &Library, i: usize) -> [(Cow<'_, str>, f32); FIELD_COUNT] {
     let p = &lib.practices[i];
     let region = lib.regions.get(p.meta.region);
     let mut facets = format!("{} {}", region.name, lib.config.sectors[p.meta.sector].name);
