@@ -1,5 +1,7 @@
 //! End-to-end builds of fixture sites into real directories.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -16,25 +18,6 @@ fn build_into(site: &Path, out: &Path) -> Result<praktika::Summary, Error> {
     let mut options = BuildOptions::new(site);
     options.output = Some(out.to_path_buf());
     praktika::build(&options)
-}
-
-/// Every file under `dir`, relative path → bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 fn html_files(files: &BTreeMap<String, Vec<u8>>) -> impl Iterator<Item = (&String, String)> {
@@ -65,7 +48,7 @@ fn fixture_site_builds_every_page_type() {
     let public = out.path().join("public");
     let summary = build_into(&fixture("minimal"), &public).unwrap();
     assert_eq!(summary.practices, 4, "the draft is left out");
-    let files = snapshot(&public);
+    let files = common::snapshot(&public);
     for path in [
         "index.html",
         "practices/index.html",
@@ -139,7 +122,7 @@ fn no_link_escapes_the_sub_path_and_every_internal_link_resolves() {
     let out = tempfile::tempdir().unwrap();
     let public = out.path().join("public");
     build_into(&fixture("minimal"), &public).unwrap();
-    let files = snapshot(&public);
+    let files = common::snapshot(&public);
     let mut checked = 0;
     for (path, html) in html_files(&files) {
         for link in links(&html) {
@@ -174,8 +157,8 @@ fn builds_are_byte_for_byte_deterministic() {
     build_into(&fixture("minimal"), &out.path().join("a")).unwrap();
     build_into(&fixture("minimal"), &out.path().join("b")).unwrap();
     let (a, b) = (
-        snapshot(&out.path().join("a")),
-        snapshot(&out.path().join("b")),
+        common::snapshot(&out.path().join("a")),
+        common::snapshot(&out.path().join("b")),
     );
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (path, bytes) in &a {
@@ -188,10 +171,10 @@ fn a_failed_build_leaves_the_previous_output_intact() {
     let out = tempfile::tempdir().unwrap();
     let public = out.path().join("public");
     build_into(&fixture("minimal"), &public).unwrap();
-    let before = snapshot(&public);
+    let before = common::snapshot(&public);
     let err = build_into(&fixture("broken"), &public).unwrap_err();
     assert!(matches!(err, Error::Content(_)));
-    assert_eq!(snapshot(&public), before);
+    assert_eq!(common::snapshot(&public), before);
     let leftovers: Vec<_> = fs::read_dir(out.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
@@ -341,7 +324,7 @@ fn the_bundled_demo_library_checks_clean() {
 fn a_rebuild_after_an_edit_equals_a_fresh_build() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    copy_dir(&fixture("minimal"), &site);
+    common::copy_dir(&fixture("minimal"), &site);
     let public = dir.path().join("public");
     build_into(&site, &public).unwrap();
     // Edit one practice: new title, new tag, new year.
@@ -360,7 +343,7 @@ fn a_rebuild_after_an_edit_equals_a_fresh_build() {
     build_into(&site, &public).unwrap();
     let fresh = dir.path().join("fresh");
     build_into(&site, &fresh).unwrap();
-    let (rebuilt, fresh) = (snapshot(&public), snapshot(&fresh));
+    let (rebuilt, fresh) = (common::snapshot(&public), common::snapshot(&fresh));
     assert_eq!(
         rebuilt.keys().collect::<Vec<_>>(),
         fresh.keys().collect::<Vec<_>>()
@@ -373,16 +356,4 @@ fn a_rebuild_after_an_edit_equals_a_fresh_build() {
             .contains("Обновлённая практика")
     );
     assert!(rebuilt.contains_key("tags/novyy-teg/index.html"));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }

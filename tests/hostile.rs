@@ -2,9 +2,11 @@
 //! path:line:col where a line exists) and a hint, makes the build fail without a panic, and
 //! leaves the previous output untouched. Inputs that are merely unusual must build.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use praktika::diagnostics::Diagnostic;
@@ -19,23 +21,6 @@ struct Site {
     before: BTreeMap<String, Vec<u8>>,
 }
 
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let path = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (path, fs::read(e.path()).unwrap())
-        })
-        .collect()
-}
-
 /// A valid site with one good practice, built once, so that later failures can be compared.
 fn site() -> Site {
     let dir = tempfile::tempdir().unwrap();
@@ -47,7 +32,7 @@ fn site() -> Site {
     let mut options = BuildOptions::new(&root);
     options.output = Some(output.clone());
     praktika::build(&options).unwrap();
-    let before = snapshot(&output);
+    let before = common::snapshot(&output);
     Site {
         _dir: dir,
         root,
@@ -71,7 +56,7 @@ impl Site {
     fn fails(&self) -> Vec<Diagnostic> {
         let result = praktika::build(&self.options());
         assert!(
-            snapshot(&self.output) == self.before,
+            common::snapshot(&self.output) == self.before,
             "the previous output changed"
         );
         match result {

@@ -17,22 +17,7 @@ fn queries_find_the_expected_practices() {
     let cases: Vec<Value> =
         serde_json::from_str(&std::fs::read_to_string(&cases_file).unwrap()).unwrap();
     assert!(cases.len() >= 40);
-    let out = node
-        .arg(common::repo().join("tests/js/query.mjs"))
-        .arg(&site)
-        .arg(&cases_file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let results: Vec<Value> = std::str::from_utf8(&out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let results = common::run_queries(&mut node, &site, &cases_file);
     assert_eq!(results.len(), cases.len());
 
     let mut failures = Vec::new();
@@ -119,17 +104,7 @@ fn a_quoted_phrase_ranks_documents_with_the_words_in_order() {
     let site = common::build(common::repo(), &dir.path().join("public"));
     let queries = dir.path().join("q.json");
     std::fs::write(&queries, r#"[{"q": "\"стратегическая сессия\""}, {"q": "\"сессия стратегическая\""}, {"q": "стратегическая сессия"}]"#).unwrap();
-    let out = node
-        .arg(common::repo().join("tests/js/query.mjs"))
-        .arg(&site)
-        .arg(&queries)
-        .output()
-        .unwrap();
-    let lines: Vec<Value> = std::str::from_utf8(&out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = common::run_queries(&mut node, &site, &queries);
     assert!(lines[0]["phrase"].as_u64().unwrap() >= 1, "{}", lines[0]);
     assert_eq!(
         lines[1]["phrase"], 0,
@@ -151,17 +126,7 @@ fn facet_counts_follow_the_query_and_other_filters() {
         r#"[{"q": "казначейство", "filters": {"region": ["chelyabinskaya-oblast"]}}, {"q": ""}]"#,
     )
     .unwrap();
-    let out = node
-        .arg(common::repo().join("tests/js/query.mjs"))
-        .arg(&site)
-        .arg(&queries)
-        .output()
-        .unwrap();
-    let lines: Vec<Value> = std::str::from_utf8(&out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = common::run_queries(&mut node, &site, &queries);
     let filtered = &lines[0];
     // The region facet ignores its own filter (so other regions stay selectable)…
     assert!(

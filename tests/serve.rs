@@ -6,7 +6,6 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -27,22 +26,10 @@ impl Drop for Served {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 fn serve_fixture() -> Served {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    copy_dir(&common::fixture("minimal"), &site);
+    common::copy_dir(&common::fixture("minimal"), &site);
     std::fs::write(dir.path().join("secret.txt"), "secret").unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_praktika"))
         .args(["serve", "--port", "0", "--root"])

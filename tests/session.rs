@@ -4,42 +4,10 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
 
 use praktika::session::{Change, Session};
 use praktika::BuildOptions;
-
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 struct Rng(u64);
 impl Rng {
@@ -81,7 +49,7 @@ fn practice(
 fn run_sequence(seed: u64, steps: usize) {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    copy_dir(&common::fixture("minimal"), &site);
+    common::copy_dir(&common::fixture("minimal"), &site);
     let mut options = BuildOptions::new(&site);
     options.output = Some(dir.path().join("served"));
     options.base_url = Some("http://127.0.0.1:1111/library/".into());
@@ -93,7 +61,7 @@ fn run_sequence(seed: u64, steps: usize) {
     let mut extra: Vec<String> = Vec::new();
     let mut broken: Option<(String, String)> = None;
     for step in 0..steps {
-        let before = snapshot(&options.output_dir());
+        let before = common::snapshot(&options.output_dir());
         let changed = if let Some((path, good)) = broken.take() {
             fs::write(practices.join(&path), good).unwrap();
             path
@@ -175,7 +143,7 @@ fn run_sequence(seed: u64, steps: usize) {
                     "seed {seed} step {step}: unexpected content error"
                 );
                 assert!(
-                    snapshot(&options.output_dir()) == before,
+                    common::snapshot(&options.output_dir()) == before,
                     "seed {seed} step {step}: a failed rebuild changed the output"
                 );
                 continue;
@@ -187,8 +155,8 @@ fn run_sequence(seed: u64, steps: usize) {
             fresh.output = Some(dir.path().join(format!("fresh-{step}")));
             praktika::build(&fresh).unwrap();
             let (served, full) = (
-                snapshot(&options.output_dir()),
-                snapshot(&fresh.output_dir()),
+                common::snapshot(&options.output_dir()),
+                common::snapshot(&fresh.output_dir()),
             );
             let served_paths: Vec<_> = served.keys().collect();
             let full_paths: Vec<_> = full.keys().collect();
@@ -217,7 +185,7 @@ fn random_edit_sequences_match_full_builds() {
 fn an_edit_rewrites_only_what_it_affects() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    copy_dir(&common::fixture("minimal"), &site);
+    common::copy_dir(&common::fixture("minimal"), &site);
     let mut options = BuildOptions::new(&site);
     options.output = Some(dir.path().join("served"));
     let mut session = Session::new(options);

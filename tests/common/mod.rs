@@ -42,3 +42,54 @@ pub fn build(site: &Path, out: &Path) -> PathBuf {
     praktika::build(&options).unwrap();
     out.to_path_buf()
 }
+
+/// Every file under `dir`: relative path → bytes.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let path = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (path, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// Copies a fixture site so that a test can edit it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Runs search queries through the browser client in Node; one JSON value per query.
+pub fn run_queries(node: &mut Command, site: &Path, queries: &Path) -> Vec<serde_json::Value> {
+    let out = node
+        .arg(repo().join("tests/js/query.mjs"))
+        .arg(site)
+        .arg(queries)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::str::from_utf8(&out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
