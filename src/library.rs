@@ -213,7 +213,13 @@ fn related(
             add(&tax.regions[practices[i].meta.region].practices, 2);
             add(&tax.sectors[practices[i].meta.sector].practices, 1);
             let mut ranked: Vec<(u32, usize)> = scores.into_iter().map(|(j, s)| (s, j)).collect();
-            ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let order = |a: &(u32, usize), b: &(u32, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+            // Only the best few are kept: select them, then sort just those.
+            if ranked.len() > RELATED_COUNT {
+                ranked.select_nth_unstable_by(RELATED_COUNT, order);
+                ranked.truncate(RELATED_COUNT);
+            }
+            ranked.sort_by(order);
             ranked
                 .into_iter()
                 .take(RELATED_COUNT)

@@ -12,9 +12,12 @@ pub(super) fn check(
     body: &Body,
     rules: &Completeness,
 ) -> Vec<Diagnostic> {
-    let source = SourceText::new(&file.source_path, &file.text);
+    // Line positions are only worked out when there is something to report: this runs for
+    // every practice on every rebuild.
+    let source = std::cell::OnceCell::new();
     let at = |code: &'static str, key: &str, message: String, hint: String| {
-        Diagnostic::at(code, &source, key_location(&source, key), message)
+        let source = source.get_or_init(|| SourceText::new(&file.source_path, &file.text));
+        Diagnostic::at(code, source, key_location(source, key), message)
             .with_hint(hint)
             .warning()
     };
