@@ -16,6 +16,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod library;
 pub mod output;
+pub mod percent;
 pub mod regions;
 pub mod render;
 pub mod scaffold;
@@ -24,6 +25,7 @@ pub mod search;
 pub mod serve;
 pub mod session;
 pub mod slug;
+pub mod stable_hash;
 pub mod theme;
 pub mod yaml;
 

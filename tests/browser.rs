@@ -30,6 +30,18 @@ fn browser_ready() -> bool {
     ready
 }
 
+/// Builds the demo library into a temporary folder and serves it; keep the folder alive.
+fn serve_demo() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    // Served from the server's root; sub-paths are covered by tests/build.rs and tests/serve.rs.
+    let mut options = praktika::BuildOptions::new(common::repo());
+    options.output = Some(dir.path().join("public"));
+    options.base_url = Some("/".into());
+    praktika::build(&options).unwrap();
+    let base = serve(&dir.path().join("public"));
+    (dir, base)
+}
+
 fn run(script: &str, args: &[&str]) {
     let out = std::process::Command::new("node")
         .arg(common::repo().join("tests/browser").join(script))
@@ -47,14 +59,7 @@ fn search_page_in_a_real_browser() {
     if !browser_ready() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let public = dir.path().join("public");
-    let mut options = praktika::BuildOptions::new(common::repo());
-    options.output = Some(public.clone());
-    // Served from the server's root; sub-paths are covered by tests/build.rs.
-    options.base_url = Some("/".into());
-    praktika::build(&options).unwrap();
-    let base = serve(&public);
+    let (_dir, base) = serve_demo();
     run("search.mjs", &[&base]);
 }
 
@@ -65,20 +70,7 @@ fn live_reload_in_a_real_browser() {
     }
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    for entry in walkdir::WalkDir::new(common::fixture("minimal")) {
-        let entry = entry.unwrap();
-        let target = site.join(
-            entry
-                .path()
-                .strip_prefix(common::fixture("minimal"))
-                .unwrap(),
-        );
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    common::copy_dir(&common::fixture("minimal"), &site);
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_praktika"))
         .args(["serve", "--port", "0", "--root"])
         .arg(&site)
@@ -109,13 +101,7 @@ fn theme_pages_are_accessible_and_the_low_vision_mode_works() {
     if !browser_ready() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let public = dir.path().join("public");
-    let mut options = praktika::BuildOptions::new(common::repo());
-    options.output = Some(public.clone());
-    options.base_url = Some("/".into());
-    praktika::build(&options).unwrap();
-    let base = serve(&public);
+    let (_dir, base) = serve_demo();
     // Screenshots stay after the test for review (git-ignored).
     let shots = common::repo().join("target/screenshots");
     run("theme.mjs", &[&base, shots.to_str().unwrap()]);

@@ -275,23 +275,7 @@ fn relative_to(dir: &str, target: &str) -> String {
 }
 
 fn percent_decode(input: &str) -> String {
-    let bytes = input.as_bytes();
-    let hex = |b: u8| (b as char).to_digit(16);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 1 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), bytes.get(i + 2).and_then(|&b| hex(b)))
-            {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8_lossy(&crate::percent::decode(input).0).into_owned()
 }
 
 /// Percent-encodes what a URL path cannot hold literally (spaces, quotes); keeps Cyrillic.

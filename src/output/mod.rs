@@ -116,20 +116,16 @@ pub fn asset_paths(theme: &Theme) -> BTreeMap<String, String> {
         .map(|(name, bytes)| {
             let hashed = match name.rsplit_once('.') {
                 Some((stem, ext @ ("css" | "js"))) => {
-                    format!("static/{stem}.{:08x}.{ext}", fnv1a(bytes) as u32)
+                    format!(
+                        "static/{stem}.{:08x}.{ext}",
+                        crate::stable_hash::fnv1a(bytes) as u32
+                    )
                 }
                 _ => format!("static/{name}"),
             };
             (name.clone(), hashed)
         })
         .collect()
-}
-
-/// FNV-1a: tiny, and stable across Rust versions (unlike `DefaultHasher`).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// Renders every output file of the site into `sink`.

@@ -550,9 +550,7 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 /// 8 hex digits of FNV-1a over the bytes: a cache key for browsers, not a security hash.
 fn content_hash(bytes: &[u8]) -> String {
-    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
+    let hash = crate::stable_hash::fnv1a(bytes);
     format!("{:08x}", (hash ^ (hash >> 32)) as u32)
 }
 

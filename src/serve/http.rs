@@ -62,20 +62,10 @@ pub fn resolve(root: &Path, base: &str, url: &str) -> Resolved {
 }
 
 fn percent_decode(input: &str) -> Option<String> {
-    let bytes = input.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = input.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    match crate::percent::decode(input) {
+        (bytes, true) => String::from_utf8(bytes).ok(),
+        (_, false) => None,
     }
-    String::from_utf8(out).ok()
 }
 
 /// The MIME type for a file name, with UTF-8 for text.
