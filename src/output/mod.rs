@@ -144,7 +144,7 @@ pub fn render_site(
         f().map(|n| (n, started.elapsed()))
     };
     let (pages, index) = rayon::join(
-        || timed(&|| renderer.render_pages(sink).map(|f| f.len())),
+        || timed(&|| renderer.render_pages(sink)),
         || timed(&|| write_search_index(lib, sink)),
     );
     let (pages, render_time) = pages?;

@@ -68,15 +68,17 @@ struct ListPage<'a> {
     term: Option<(&'static str, &'static str, &'a Term)>,
 }
 
-/// A page context that remembers a fingerprint of what was inserted.
+/// A page context that, when asked to, remembers a fingerprint of what was inserted.
 struct PageContext {
     context: Context,
-    hasher: Fingerprint,
+    hasher: Option<Fingerprint>,
 }
 
 impl PageContext {
     fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
-        self.hasher.add(key, value);
+        if let Some(hasher) = &mut self.hasher {
+            hasher.add(key, value);
+        }
         self.context.insert(key, value);
     }
 
@@ -84,10 +86,18 @@ impl PageContext {
         Job {
             path,
             template,
-            fingerprint: self.hasher.finish(),
+            fingerprint: self.hasher.map_or(0, |h| h.finish()),
             context: JobContext::Ready(self.context),
         }
     }
+}
+
+/// Whether planning the pages also computes their fingerprints: `serve` compares them
+/// between rebuilds; a full build renders everything and needs none.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fingerprinting {
+    On,
+    Off,
 }
 
 /// Hashes serialised values; only compared within one process, so the std hasher will do.
@@ -120,6 +130,9 @@ impl std::io::Write for Fingerprint {
 pub struct Renderer<'a> {
     library: &'a Library,
     tera: Tera,
+    /// Every practice's card as a template value, built once: a practice appears on a dozen
+    /// list pages, and cloning a value only bumps reference counts.
+    cards: std::sync::OnceLock<Vec<tera::Value>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -150,21 +163,31 @@ impl<'a> Renderer<'a> {
         }
         let site = views::site(library, assets);
         tera.global_context().insert("site", &site);
-        Ok(Renderer { library, tera })
+        Ok(Renderer {
+            library,
+            tera,
+            cards: std::sync::OnceLock::new(),
+        })
     }
 
-    /// Renders every HTML page into the sink; returns each page's fingerprint.
-    pub fn render_pages(&self, sink: &dyn Sink) -> Result<Fingerprints, Error> {
-        let jobs = self.jobs();
-        let fingerprints = jobs
-            .iter()
-            .map(|j| (j.path.clone(), j.fingerprint))
-            .collect();
+    fn cards(&self) -> &[tera::Value] {
+        self.cards.get_or_init(|| {
+            (0..self.library.practices.len())
+                .into_par_iter()
+                .map(|i| tera::Value::from_serializable(&views::practice(self.library, i)))
+                .collect()
+        })
+    }
+
+    /// Renders every HTML page into the sink; returns how many.
+    pub fn render_pages(&self, sink: &dyn Sink) -> Result<usize, Error> {
+        let jobs = self.jobs(Fingerprinting::Off);
+        let count = jobs.len();
         jobs.into_par_iter().try_for_each(|job| {
             let html = self.render_job(job.template, &job.path, job.context)?;
             sink.write(&job.path, &html)
         })?;
-        Ok(fingerprints)
+        Ok(count)
     }
 
     /// Renders only the pages whose fingerprint differs from `previous` (or that are new),
@@ -174,7 +197,7 @@ impl<'a> Renderer<'a> {
         &self,
         previous: &Fingerprints,
     ) -> Result<(RenderedPages, Fingerprints), Error> {
-        let jobs = self.jobs();
+        let jobs = self.jobs(Fingerprinting::On);
         let fingerprints = jobs
             .iter()
             .map(|j| (j.path.clone(), j.fingerprint))
@@ -192,7 +215,7 @@ impl<'a> Renderer<'a> {
 
     /// Every page's fingerprint, without rendering.
     pub fn fingerprints(&self) -> Fingerprints {
-        self.jobs()
+        self.jobs(Fingerprinting::On)
             .into_iter()
             .map(|j| (j.path, j.fingerprint))
             .collect()
@@ -216,11 +239,12 @@ impl<'a> Renderer<'a> {
         let context = match context {
             JobContext::Ready(context) => context,
             JobContext::Practice(i) => {
-                let mut cx = page_context("practice", &lib.practices[i].url, lib);
+                let mut cx =
+                    page_context("practice", &lib.practices[i].url, lib, Fingerprinting::Off);
                 cx.insert("practice", &views::practice_full(lib, i));
                 cx.context
             }
-            JobContext::List(list) => self.list_context(&list).context,
+            JobContext::List(list) => self.list_context(&list),
         };
         // Straight into bytes: the template output needs no second UTF-8 validation.
         let mut html = Vec::with_capacity(32 * 1024);
@@ -235,22 +259,26 @@ impl<'a> Renderer<'a> {
         Ok(html)
     }
 
-    fn jobs(&self) -> Vec<Job<'a>> {
+    fn jobs(&self, fingerprinting: Fingerprinting) -> Vec<Job<'a>> {
         let lib = self.library;
+        let on = fingerprinting == Fingerprinting::On;
         // One fingerprint per practice card, reused by every list and related block.
-        let cards: Vec<u64> = (0..lib.practices.len())
-            .into_par_iter()
-            .map(|i| {
-                let mut hasher = Fingerprint::default();
-                hasher.add("card", &views::practice(lib, i));
-                hasher.finish()
-            })
-            .collect();
+        let cards: Option<Vec<u64>> = on.then(|| {
+            (0..lib.practices.len())
+                .into_par_iter()
+                .map(|i| {
+                    let mut hasher = Fingerprint::default();
+                    hasher.add("card", &views::practice(lib, i));
+                    hasher.finish()
+                })
+                .collect()
+        });
+        let cards = cards.as_deref();
         let base = lib.config.base_url.path.as_str();
         let mut jobs = Vec::new();
         let all: Vec<usize> = (0..lib.practices.len()).collect();
 
-        let mut home = page_context("home", "", lib);
+        let mut home = page_context("home", "", lib, fingerprinting);
         let latest: Vec<PracticeView> = all
             .iter()
             .take(6)
@@ -263,7 +291,7 @@ impl<'a> Renderer<'a> {
 
         self.paginate(
             &mut jobs,
-            &cards,
+            cards,
             "practices/",
             &lib.taxonomies.all,
             "practices.html",
@@ -275,16 +303,19 @@ impl<'a> Renderer<'a> {
             .into_par_iter()
             .map(|i| {
                 // The fingerprint covers the page's context, with the body by its hash.
-                let mut hasher = Fingerprint::default();
-                hasher.add("current", &lib.practices[i].url);
-                hasher.add("practice", &views::practice_fingerprint(lib, i));
-                let related: Vec<u64> = lib.related[i].iter().map(|&j| cards[j]).collect();
-                hasher.add("related", &related);
+                let fingerprint = cards.map(|cards| {
+                    let mut hasher = Fingerprint::default();
+                    hasher.add("current", &lib.practices[i].url);
+                    hasher.add("practice", &views::practice_fingerprint(lib, i));
+                    let related: Vec<u64> = lib.related[i].iter().map(|&j| cards[j]).collect();
+                    hasher.add("related", &related);
+                    hasher.finish()
+                });
                 Job {
                     path: format!("{}index.html", lib.practices[i].url),
                     template: "practice.html",
                     context: JobContext::Practice(i),
-                    fingerprint: hasher.finish(),
+                    fingerprint: fingerprint.unwrap_or(0),
                 }
             })
             .collect();
@@ -299,7 +330,7 @@ impl<'a> Renderer<'a> {
         ];
         for (facet, title, terms) in facets {
             let index_url = format!("{facet}/");
-            let mut cx = page_context("taxonomy", &index_url, lib);
+            let mut cx = page_context("taxonomy", &index_url, lib, fingerprinting);
             cx.insert("facet", facet);
             cx.insert("title", title);
             let term_views: Vec<TermView> =
@@ -318,7 +349,7 @@ impl<'a> Renderer<'a> {
                 let url = format!("{facet}/{}/", term.slug);
                 self.paginate(
                     &mut jobs,
-                    &cards,
+                    cards,
                     &url,
                     &term.practices,
                     "term.html",
@@ -329,24 +360,28 @@ impl<'a> Renderer<'a> {
         }
 
         for page in &lib.pages {
-            let mut cx = page_context("page", &page.url, lib);
+            let mut cx = page_context("page", &page.url, lib, fingerprinting);
             cx.insert("page", &views::page(page));
             jobs.push(cx.job(format!("{}index.html", page.url), "page.html"));
         }
-        jobs.push(page_context("404", "404.html", lib).job("404.html".into(), "404.html"));
         jobs.push(
-            page_context("search", "search/", lib).job("search/index.html".into(), "search.html"),
+            page_context("404", "404.html", lib, fingerprinting).job("404.html".into(), "404.html"),
+        );
+        jobs.push(
+            page_context("search", "search/", lib, fingerprinting)
+                .job("search/index.html".into(), "search.html"),
         );
         jobs
     }
 
     /// Adds one job per page of `items`: `url` for the first page, `url/page/N/` for the rest.
-    /// Their contexts are built when they render; the fingerprint comes from card hashes.
+    /// Their contexts are built when they render; the fingerprint comes from card hashes
+    /// (`cards` is `None` when fingerprints are off).
     #[allow(clippy::too_many_arguments)]
     fn paginate(
         &self,
         jobs: &mut Vec<Job<'a>>,
-        cards: &[u64],
+        cards: Option<&[u64]>,
         url: &str,
         items: &'a [usize],
         template: &'static str,
@@ -360,26 +395,29 @@ impl<'a> Renderer<'a> {
             let page_url = page_url(url, number);
             let chunk = &items
                 [((number - 1) * per_page).min(items.len())..(number * per_page).min(items.len())];
-            let mut hasher = Fingerprint::default();
-            let chunk_cards: Vec<u64> = chunk.iter().map(|&i| cards[i]).collect();
-            hasher.add(
-                "list",
-                &(&page_url, &chunk_cards, items.len(), number, pages, title),
-            );
-            if let Some((facet, facet_title, term)) = term {
+            let fingerprint = cards.map(|cards| {
+                let mut hasher = Fingerprint::default();
+                let chunk_cards: Vec<u64> = chunk.iter().map(|&i| cards[i]).collect();
                 hasher.add(
-                    "term",
-                    &(
-                        facet,
-                        facet_title,
-                        views::term(&lib.config.base_url.path, facet, term),
-                    ),
+                    "list",
+                    &(&page_url, &chunk_cards, items.len(), number, pages, title),
                 );
-            }
+                if let Some((facet, facet_title, term)) = term {
+                    hasher.add(
+                        "term",
+                        &(
+                            facet,
+                            facet_title,
+                            views::term(&lib.config.base_url.path, facet, term),
+                        ),
+                    );
+                }
+                hasher.finish()
+            });
             jobs.push(Job {
                 path: format!("{page_url}index.html"),
                 template,
-                fingerprint: hasher.finish(),
+                fingerprint: fingerprint.unwrap_or(0),
                 context: JobContext::List(ListPage {
                     url: url.to_string(),
                     number,
@@ -393,15 +431,17 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn list_context(&self, list: &ListPage<'_>) -> PageContext {
+    fn list_context(&self, list: &ListPage<'_>) -> Context {
         let lib = self.library;
-        let mut cx = page_context("list", &page_url(&list.url, list.number), lib);
-        let practices: Vec<PracticeView> = list
-            .chunk
-            .iter()
-            .map(|&i| views::practice(lib, i))
-            .collect();
-        cx.insert("practices", &practices);
+        let mut cx = page_context(
+            "list",
+            &page_url(&list.url, list.number),
+            lib,
+            Fingerprinting::Off,
+        );
+        let cards = self.cards();
+        let practices: Vec<tera::Value> = list.chunk.iter().map(|&i| cards[i].clone()).collect();
+        cx.context.insert_value("practices", practices.into());
         cx.insert("total", &list.items.len());
         cx.insert(
             "paginator",
@@ -418,7 +458,7 @@ impl<'a> Renderer<'a> {
             cx.insert("facet_title", facet_title);
             cx.insert("term", &views::term(&lib.config.base_url.path, facet, term));
         }
-        cx
+        cx.context
     }
 }
 
@@ -446,10 +486,15 @@ struct CurrentPage<'a> {
     permalink: String,
 }
 
-fn page_context(kind: &str, path: &str, lib: &Library) -> PageContext {
+fn page_context(
+    kind: &str,
+    path: &str,
+    lib: &Library,
+    fingerprinting: Fingerprinting,
+) -> PageContext {
     let mut cx = PageContext {
         context: Context::new(),
-        hasher: Fingerprint::default(),
+        hasher: (fingerprinting == Fingerprinting::On).then(Fingerprint::default),
     };
     let current = CurrentPage {
         kind,

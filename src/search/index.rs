@@ -19,6 +19,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::text::Analyzer;
@@ -328,13 +329,15 @@ fn first_year(lib: &Library) -> i32 {
 /// thread; documents only add `(document, weight)` pairs.
 #[derive(Default)]
 struct Partial {
-    ids: HashMap<String, u32>,
+    ids: FxHashMap<String, u32>,
     terms: Vec<String>,
     postings: Vec<Vec<(u32, u8)>>,
     /// Word as written → term id (`None` for function words).
-    words: HashMap<String, Option<u32>>,
+    words: FxHashMap<String, Option<u32>>,
     /// Weighted frequencies of the current document, reused between documents.
-    current: HashMap<u32, f32>,
+    current: FxHashMap<u32, f32>,
+    /// The term ids of one field, reused between fields.
+    found: Vec<Option<u32>>,
 }
 
 impl Partial {
@@ -353,8 +356,9 @@ impl Partial {
         let fields = document_fields(lib, doc);
         let mut length = 0.0;
         self.current.clear();
+        let mut found = std::mem::take(&mut self.found);
         for (text, weight) in &fields {
-            let mut found: Vec<Option<u32>> = Vec::new();
+            found.clear();
             analyzer.for_each_word(text, |word, _| {
                 let id = match self.words.get(word) {
                     Some(&id) => id,
@@ -366,11 +370,12 @@ impl Partial {
                 };
                 found.push(id);
             });
-            for id in found.into_iter().flatten() {
+            for &id in found.iter().flatten() {
                 *self.current.entry(id).or_default() += weight;
                 length += weight;
             }
         }
+        self.found = found;
         // Length is normalised against a fixed pivot rather than the library's average, so a
         // document's weights depend on that document alone: an edit changes only its terms.
         let norm = K1 * (1.0 - B + B * length / PIVOT_LENGTH);

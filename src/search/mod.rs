@@ -1,4 +1,5 @@
 //! Full-text search built at build time into static shards, queried in the reader's browser.
 
 pub mod index;
+pub mod segment;
 pub mod text;

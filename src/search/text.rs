@@ -2,14 +2,13 @@
 //! browser, `themes/default/static/search.js`). Both sides must turn every word form into
 //! exactly the same term, so this module stays small and each step has a JavaScript twin.
 //!
-//! Steps: NFC, lower case, `ё`→`е`; Unicode word segmentation, with hyphenated compounds and
+//! Steps: NFC, lower case, `ё`→`е`; Unicode word segmentation ([`super::segment`]), with hyphenated compounds and
 //! codes such as `442-ФЗ` kept whole and also split into parts; function words dropped;
 //! Snowball stemming chosen per word by script (Russian for Cyrillic, English for Latin);
 //! finally Russian fleeting vowels folded (`ребенок`/`ребенка` → `ребенк`).
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
-use unicode_segmentation::UnicodeSegmentation;
 
 /// True function words only: prepositions, conjunctions, particles. Never content words such
 /// as «жизнь», «год», «человек», which people do search for.
@@ -143,7 +142,8 @@ impl Analyzer {
     /// (`442-ФЗ`, `социально-экономический`) first with the whole compound, then with each part.
     /// The second argument is the word's position; a compound's parts share it.
     pub fn for_each_word<'t>(&self, text: &'t str, mut f: impl FnMut(&'t str, u32)) {
-        let words: Vec<(usize, &str)> = text.unicode_word_indices().collect();
+        let mut words: Vec<(usize, &str)> = Vec::new();
+        super::segment::for_each_word(text, |offset, word| words.push((offset, word)));
         let mut position = 0u32;
         let mut i = 0;
         while i < words.len() {
