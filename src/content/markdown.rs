@@ -48,8 +48,6 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     /// Content-relative paths of files the body refers to; they are copied to the output.
     pub assets: Vec<String>,
-    /// The body as plain text, for summaries and search.
-    pub text: String,
     pub problems: Vec<Problem>,
 }
 
@@ -127,15 +125,6 @@ pub fn render(body: &str, cx: &Context<'_>) -> Rendered {
                 }
             }
             Event::Html(_) | Event::InlineHtml(_) => has_raw_html = true,
-            Event::Text(text) | Event::Code(text) => {
-                out.text.push_str(text);
-                out.text.push(' ');
-            }
-            Event::End(
-                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
-            ) => {
-                out.text.push('\n');
-            }
             _ => {}
         }
         i += 1;

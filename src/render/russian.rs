@@ -41,45 +41,44 @@ pub fn date(iso: &str) -> Option<String> {
 /// real dash for a spaced hyphen.
 pub fn typograph(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
-    let chars: Vec<char> = text.chars().collect();
     let mut quote_open = false;
     let mut word_len = 0usize;
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = i.checked_sub(1).map(|p| chars[p]);
-        let next = chars.get(i + 1).copied();
-        match c {
+    let mut prev: Option<char> = None;
+    let mut rest = text.chars();
+    while let Some(c) = rest.next() {
+        let mut ahead = rest.clone();
+        let next = ahead.next();
+        let after_next = ahead.next();
+        let replacement = match c {
             '"' => {
                 let opening = prev.is_none_or(|p| p.is_whitespace() || "([—-«".contains(p))
                     || !quote_open && next.is_some_and(char::is_alphanumeric);
-                if opening && !quote_open {
-                    out.push('«');
-                    quote_open = true;
-                } else {
-                    out.push('»');
-                    quote_open = false;
-                }
                 word_len = 0;
-                continue;
+                if opening && !quote_open {
+                    quote_open = true;
+                    '«'
+                } else {
+                    quote_open = false;
+                    '»'
+                }
             }
             ' ' => {
                 let next_is_dash = matches!(next, Some('—' | '–'))
-                    || (next == Some('-') && chars.get(i + 2) == Some(&' '));
-                if next_is_dash
-                    || (1..=2).contains(&word_len) && next.is_some_and(|n| !n.is_whitespace())
-                {
-                    out.push('\u{a0}');
-                } else {
-                    out.push(' ');
-                }
+                    || (next == Some('-') && after_next == Some(' '));
+                let short_word_before =
+                    (1..=2).contains(&word_len) && next.is_some_and(|n| !n.is_whitespace());
                 word_len = 0;
-                continue;
+                if next_is_dash || short_word_before {
+                    '\u{a0}'
+                } else {
+                    ' '
+                }
             }
             '-' if prev == Some(' ') && next == Some(' ') => {
-                out.push('—');
                 word_len = 0;
-                continue;
+                '—'
             }
-            c if c.is_alphabetic() => {
+            c if is_letter(c) => {
                 // A word counts as short only if it starts after a space or the text's start.
                 if word_len > 0
                     || prev
@@ -89,12 +88,27 @@ pub fn typograph(text: &str) -> String {
                 } else {
                     word_len = 99;
                 }
+                c
             }
-            _ => word_len = 99,
-        }
-        out.push(c);
+            c => {
+                word_len = 99;
+                c
+            }
+        };
+        out.push(replacement);
+        prev = Some(c);
     }
     out
+}
+
+/// `char::is_alphabetic`, answering for Latin and Russian letters without a table search:
+/// typography runs on every card title of every list page.
+fn is_letter(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else {
+        matches!(c, '\u{410}'..='\u{44F}' | 'ё' | 'Ё') || c.is_alphabetic()
+    }
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use super::html_text::html_text;
 use super::text::Analyzer;
 use crate::library::Library;
 
@@ -423,7 +424,7 @@ fn document_fields(lib: &Library, i: usize) -> [(Cow<'_, str>, f32); FIELD_COUNT
             SUMMARY,
         ),
         (Cow::Owned(facets), FACETS),
-        (Cow::Borrowed(p.body.text.as_str()), BODY),
+        (Cow::Owned(html_text(&p.body.html)), BODY),
     ]
 }
 
@@ -516,7 +517,7 @@ fn result_rows(lib: &Library) -> Vec<Vec<u8>> {
                         p.meta.title.clone(),
                         format!("{base}{}", p.url),
                         p.meta.summary.clone().unwrap_or_default(),
-                        snippet_text(&p.body.text),
+                        snippet_text(&p.body.html),
                     ]
                 })
                 .collect();
@@ -525,8 +526,28 @@ fn result_rows(lib: &Library) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// The start of a body as one line, cut at a word boundary near `SNIPPET_CHARS`.
-fn snippet_text(body: &str) -> String {
+/// The start of a body's text as one line, cut at a word boundary near `SNIPPET_CHARS`.
+fn snippet_text(html: &str) -> String {
+    // Only the start is needed: take a growing prefix that ends before a tag.
+    let mut take = 2048;
+    let body = loop {
+        let end = if take >= html.len() {
+            html.len()
+        } else {
+            let before_tag = html.as_bytes()[..take].iter().rposition(|&b| b == b'<');
+            let mut end = before_tag.filter(|&at| at > 0).unwrap_or(take);
+            while !html.is_char_boundary(end) {
+                end -= 1;
+            }
+            end
+        };
+        let text = html_text(&html[..end]);
+        if end == html.len() || text.chars().filter(|c| !c.is_whitespace()).count() > SNIPPET_CHARS
+        {
+            break text;
+        }
+        take *= 2;
+    };
     let mut text = String::with_capacity(SNIPPET_CHARS * 2);
     let mut chars = 0;
     for word in body.split_whitespace() {
@@ -577,6 +598,17 @@ mod tests {
         assert_eq!(common_prefix("семья", "семинар"), "сем".len());
         assert_eq!(common_prefix("", "a"), 0);
         assert_eq!(common_prefix("abc", "ab"), 2);
+    }
+
+    #[test]
+    fn snippets_come_from_the_start_of_the_text() {
+        let html = format!("<h2 id=\"x\">Проблема</h2><p>{}</p>", "семья ".repeat(1000));
+        let snippet = snippet_text(&html);
+        assert!(snippet.starts_with("Проблема семья семья"), "{snippet}");
+        assert!(snippet.chars().count() <= SNIPPET_CHARS, "{snippet}");
+        // No tag to cut before, and 2 KB falls inside a two-byte letter.
+        let plain = format!("a{}", "ж".repeat(3000));
+        assert!(snippet_text(&plain).starts_with("aжж"));
     }
 
     #[test]
