@@ -128,7 +128,11 @@ fn run(command: Command) -> Result<(), Error> {
                     eprintln!("  {stage:<22} {:>8.1} ms", time.as_secs_f64() * 1000.0);
                 }
             }
-            print_summary("Built", &summary);
+            let headline = format!(
+                "Built {} practices, {} pages",
+                summary.practices, summary.pages
+            );
+            print_summary(&headline, &summary);
             Ok(())
         }
         Command::Check {
@@ -140,7 +144,12 @@ fn run(command: Command) -> Result<(), Error> {
             options.drafts = drafts;
             let result = praktika::check(&options);
             if format == Format::Human {
-                print_summary("Checked", &result?);
+                let summary = result?;
+                let headline = format!(
+                    "Checked {} practices and {} templates",
+                    summary.practices, summary.pages
+                );
+                print_summary(&headline, &summary);
                 return Ok(());
             }
             let (diagnostics, outcome) = match result {
@@ -248,7 +257,7 @@ fn serve(root: PathBuf, port: u16, bind: IpAddr, open: bool, drafts: bool) -> Re
     })
 }
 
-fn print_summary(verb: &str, summary: &Summary) {
+fn print_summary(headline: &str, summary: &Summary) {
     for warning in &summary.warnings {
         eprint!("{warning}");
     }
@@ -262,10 +271,7 @@ fn print_summary(verb: &str, summary: &Summary) {
         0 => String::new(),
         n => format!(", {n} warning(s)"),
     };
-    eprintln!(
-        "{verb} {} practices, {} pages in {time}{warnings}",
-        summary.practices, summary.pages
-    );
+    eprintln!("{headline} in {time}{warnings}");
 }
 
 fn report(err: &Error) {

@@ -357,3 +357,23 @@ fn a_rebuild_after_an_edit_equals_a_fresh_build() {
     );
     assert!(rebuilt.contains_key("tags/novyy-teg/index.html"));
 }
+
+#[test]
+fn check_renders_every_template_with_the_librarys_data() {
+    // A template that compiles but fails on real data: `check` must render it to see that.
+    for template in ["practice.html", "term.html", "practices.html", "index.html"] {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        common::copy_dir(&fixture("minimal"), &site);
+        fs::write(
+            site.join("templates").join(template),
+            "{{ no_such_variable.field }}",
+        )
+        .unwrap();
+        let err = praktika::check(&BuildOptions::new(&site)).unwrap_err();
+        assert!(
+            matches!(&err, Error::Template(message) if message.contains(template)),
+            "{template}: {err:?}"
+        );
+    }
+}

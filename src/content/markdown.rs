@@ -61,9 +61,10 @@ fn options() -> Options {
 
 pub fn render(body: &str, cx: &Context<'_>) -> Rendered {
     let mut out = Rendered::default();
-    let mut events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options())
-        .into_offset_iter()
-        .collect();
+    // About one event per 16 bytes of practice Markdown; growing the vector was a tenth of
+    // parsing.
+    let mut events: Vec<(Event<'_>, Range<usize>)> = Vec::with_capacity(body.len() / 16);
+    events.extend(Parser::new_ext(body, options()).into_offset_iter());
     let mut has_raw_html = false;
     let mut used_ids: HashSet<String> = HashSet::new();
 

@@ -162,6 +162,18 @@ pub fn render_site(
     })
 }
 
+/// What `check` renders: one page of each template, into `sink`.
+pub fn check_site(lib: &Library, theme: &Theme, sink: &dyn Sink) -> Result<Written, Error> {
+    let started = Instant::now();
+    let assets = asset_paths(theme);
+    let pages = Renderer::new(lib, theme, &assets)?.render_samples(sink)?;
+    Ok(Written {
+        pages,
+        files: 0,
+        stages: vec![("render one page per template", started.elapsed())],
+    })
+}
+
 /// The search index files.
 pub fn write_search_index(lib: &Library, sink: &dyn Sink) -> Result<usize, Error> {
     write_files(crate::search::index::build(lib), sink)

@@ -190,6 +190,24 @@ impl<'a> Renderer<'a> {
         Ok(count)
     }
 
+    /// Renders the first page of each template into the sink; returns how many. `check`
+    /// exercises every template with the library's data this way without rendering
+    /// ten thousand pages (templates are also compiled, and so checked, by [`Renderer::new`]).
+    pub fn render_samples(&self, sink: &dyn Sink) -> Result<usize, Error> {
+        let mut seen = std::collections::HashSet::new();
+        let jobs: Vec<Job> = self
+            .jobs(Fingerprinting::Off)
+            .into_iter()
+            .filter(|job| seen.insert(job.template))
+            .collect();
+        let count = jobs.len();
+        jobs.into_par_iter().try_for_each(|job| {
+            let html = self.render_job(job.template, &job.path, job.context)?;
+            sink.write(&job.path, &html)
+        })?;
+        Ok(count)
+    }
+
     /// Renders only the pages whose fingerprint differs from `previous` (or that are new),
     /// into memory; returns them with every page's fingerprint. Nothing is written, so a
     /// failure leaves the served site as it was.
