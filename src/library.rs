@@ -130,6 +130,8 @@ fn index(
     // Tags are merged by slug: «НКО» and «нко» are one tag, shown as first written.
     let mut tags: BTreeMap<String, Term> = BTreeMap::new();
     let mut tag_slugs_per_practice = Vec::with_capacity(practices.len());
+    // A library has a few hundred tags used tens of thousands of times: transliterate each once.
+    let mut slug_of: rustc_hash::FxHashMap<&str, String> = Default::default();
     for (i, p) in practices.iter().enumerate() {
         tax.regions[p.meta.region].practices.push(i);
         if let Some(d) = regions.get(p.meta.region).district {
@@ -139,7 +141,10 @@ fn index(
         years.entry(p.meta.year).or_default().push(i);
         let mut slugs = Vec::new();
         for tag in &p.meta.tags {
-            let slug = slugify(tag);
+            let slug = slug_of
+                .entry(tag.as_str())
+                .or_insert_with(|| slugify(tag))
+                .clone();
             if slug.is_empty() || slugs.contains(&slug) {
                 continue;
             }
@@ -199,7 +204,7 @@ fn related(
     (0..practices.len())
         .into_par_iter()
         .map(|i| {
-            let mut scores: HashMap<usize, u32> = HashMap::new();
+            let mut scores: rustc_hash::FxHashMap<usize, u32> = Default::default();
             let mut add = |list: &[usize], weight: u32| {
                 for &j in list.iter().take(RELATED_SCAN) {
                     if j != i {

@@ -144,10 +144,21 @@ impl Session {
         } else {
             &empty
         };
-        let (pages, fingerprints) = renderer.render_changed(previous)?;
+        // Pages, the search index and the companion files are independent: side by side.
         let others = MemorySink::default();
-        output::write_search_index_with(&lib, &mut state.index, &others)?;
-        output::write_companions(&lib, &theme, &assets, &self.options.root, &others)?;
+        let index = &mut state.index;
+        let (rendered, (indexed, companions)) = rayon::join(
+            || renderer.render_changed(previous),
+            || {
+                rayon::join(
+                    || output::write_search_index_with(&lib, index, &others),
+                    || output::write_companions(&lib, &theme, &assets, &self.options.root, &others),
+                )
+            },
+        );
+        let (pages, fingerprints) = rendered?;
+        indexed?;
+        companions?;
         let others = others.into_files();
 
         // Everything rendered without error: now touch the output.

@@ -60,7 +60,8 @@ pub struct Practice {
     pub url: String,
     /// Path relative to the site root, `content/practices/<slug>.md`.
     pub source_path: PathBuf,
-    pub meta: PracticeMeta,
+    /// Shared with the content cache: `serve` rebuilds the library on every save.
+    pub meta: Arc<PracticeMeta>,
     pub body: Arc<Body>,
 }
 
@@ -103,7 +104,7 @@ struct Parsed {
     body_offset: usize,
     slug: String,
     url: String,
-    meta: Option<PracticeMeta>,
+    meta: Option<Arc<PracticeMeta>>,
     page_title: String,
     page_description: Option<String>,
     draft: bool,
@@ -148,6 +149,9 @@ struct Rendered {
     body: Arc<Body>,
     assets: Vec<String>,
     problems: Vec<markdown::Problem>,
+    /// Completeness warnings (practices only): they depend on the file, its body and the
+    /// configuration, which the cache is only valid for.
+    warnings: Vec<Diagnostic>,
 }
 
 fn stamp(path: &Path) -> Stamp {
@@ -270,12 +274,19 @@ impl ContentCache {
                     toc: r.toc,
                     hash,
                 });
+                let warnings = match (file.kind, &file.meta) {
+                    (Kind::Practice, Some(meta)) => {
+                        completeness::check(file, meta, &body, &options.config.completeness)
+                    }
+                    _ => Vec::new(),
+                };
                 (
                     file.content_path.clone(),
                     Arc::new(Rendered {
                         body,
                         assets: r.assets,
                         problems: r.problems,
+                        warnings,
                     }),
                 )
             })
@@ -291,14 +302,7 @@ impl ContentCache {
             let Some((_, rendered)) = &self.files[&file.content_path].rendered else {
                 continue;
             };
-            if let (Kind::Practice, Some(meta)) = (file.kind, &file.meta) {
-                content.warnings.extend(completeness::check(
-                    file,
-                    meta,
-                    &rendered.body,
-                    &options.config.completeness,
-                ));
-            }
+            content.warnings.extend(rendered.warnings.iter().cloned());
             if !rendered.problems.is_empty() {
                 let source = SourceText::new(&file.source_path, &file.text);
                 for problem in &rendered.problems {
@@ -587,7 +591,7 @@ fn parse_file(
             regions: options.regions,
             last_year: options.last_year,
         };
-        parsed.meta = practice::read(&mut reader, &root, &schema);
+        parsed.meta = practice::read(&mut reader, &root, &schema).map(Arc::new);
         parsed.draft = parsed.meta.as_ref().is_some_and(|m| m.draft);
     } else {
         for entry in reader.mapping(&root, "page front matter", PAGE_KEYS) {

@@ -132,7 +132,7 @@ pub struct Renderer<'a> {
     tera: Tera,
     /// Every practice's card as a template value, built once: a practice appears on a dozen
     /// list pages, and cloning a value only bumps reference counts.
-    cards: std::sync::OnceLock<Vec<tera::Value>>,
+    cards: Vec<std::sync::OnceLock<tera::Value>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -166,17 +166,17 @@ impl<'a> Renderer<'a> {
         Ok(Renderer {
             library,
             tera,
-            cards: std::sync::OnceLock::new(),
+            cards: (0..library.practices.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
         })
     }
 
-    fn cards(&self) -> &[tera::Value] {
-        self.cards.get_or_init(|| {
-            (0..self.library.practices.len())
-                .into_par_iter()
-                .map(|i| tera::Value::from_serializable(&views::practice(self.library, i)))
-                .collect()
-        })
+    /// Practice `i`'s card, built on first use (`serve` renders only a few lists).
+    fn card(&self, i: usize) -> tera::Value {
+        self.cards[i]
+            .get_or_init(|| tera::Value::from_serializable(&views::practice(self.library, i)))
+            .clone()
     }
 
     /// Renders every HTML page into the sink; returns how many.
@@ -457,8 +457,7 @@ impl<'a> Renderer<'a> {
             lib,
             Fingerprinting::Off,
         );
-        let cards = self.cards();
-        let practices: Vec<tera::Value> = list.chunk.iter().map(|&i| cards[i].clone()).collect();
+        let practices: Vec<tera::Value> = list.chunk.iter().map(|&i| self.card(i)).collect();
         cx.context.insert_value("practices", practices.into());
         cx.insert("total", &list.items.len());
         cx.insert(

@@ -84,9 +84,15 @@ pub fn build(lib: &Library) -> Vec<IndexFile> {
         postings,
         ..
     } = postings;
+    let snippets: Vec<Arc<str>> = lib
+        .practices
+        .par_iter()
+        .map(|p| snippet_text(&p.body.html).into())
+        .collect();
     encode(
         lib,
         names.into_iter().zip(postings).collect(),
+        &snippets,
         &mut Compressed::default(),
     )
 }
@@ -100,6 +106,8 @@ pub struct IndexCache {
     ids: HashMap<Arc<str>, u32>,
     terms: Vec<Arc<str>>,
     compressed: Compressed,
+    /// Snippet text by body hash.
+    snippets: HashMap<u64, Arc<str>>,
 }
 
 /// Gzipped bytes by a hash of the raw bytes.
@@ -168,7 +176,13 @@ pub fn build_with(lib: &Library, cache: &mut IndexCache) -> Vec<IndexFile> {
     }
     let live: std::collections::HashSet<u64> = keys.iter().copied().collect();
     cache.documents.retain(|key, _| live.contains(key));
-    let mut postings: Vec<Vec<(u32, u8)>> = vec![Vec::new(); cache.terms.len()];
+    let mut counts = vec![0usize; cache.terms.len()];
+    for key in &keys {
+        for &(id, _) in cache.documents[key].iter() {
+            counts[id as usize] += 1;
+        }
+    }
+    let mut postings: Vec<Vec<(u32, u8)>> = counts.into_iter().map(Vec::with_capacity).collect();
     for (doc, key) in keys.iter().enumerate() {
         for &(id, weight) in cache.documents[key].iter() {
             postings[id as usize].push((doc as u32, weight));
@@ -181,27 +195,43 @@ pub fn build_with(lib: &Library, cache: &mut IndexCache) -> Vec<IndexFile> {
         .filter(|(_, list)| !list.is_empty())
         .map(|(term, list)| (term.to_string(), list))
         .collect();
-    encode(lib, terms, &mut cache.compressed)
+    let fresh: Vec<(u64, Arc<str>)> = lib
+        .practices
+        .par_iter()
+        .filter(|p| !cache.snippets.contains_key(&p.body.hash))
+        .map(|p| (p.body.hash, snippet_text(&p.body.html).into()))
+        .collect();
+    cache.snippets.extend(fresh);
+    let snippets: Vec<Arc<str>> = lib
+        .practices
+        .iter()
+        .map(|p| Arc::clone(&cache.snippets[&p.body.hash]))
+        .collect();
+    let live: std::collections::HashSet<u64> = lib.practices.iter().map(|p| p.body.hash).collect();
+    cache.snippets.retain(|hash, _| live.contains(hash));
+    encode(lib, terms, &snippets, &mut cache.compressed)
 }
 
 /// A hash of everything the index holds about a practice.
 fn document_key(lib: &Library, i: usize) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    let body = FIELD_COUNT - 1;
-    for (n, (text, weight)) in document_fields(lib, i).iter().enumerate() {
-        // The body's text and HTML come from the same Markdown; its hash stands for it.
-        if n == body {
-            lib.practices[i].body.hash.hash(&mut hasher);
-        } else {
-            text.hash(&mut hasher);
-        }
+    for (text, weight) in document_fields(lib, i, Body::ByHash).iter() {
+        text.hash(&mut hasher);
         weight.to_bits().hash(&mut hasher);
     }
     hasher.finish()
 }
 
-/// How many fields [`document_fields`] gives; the body is the last.
+/// How [`document_fields`] gives the body: as text to index, or only by its hash (the
+/// body's text comes from its HTML, which the hash stands for) to key a cache.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Body {
+    Text,
+    ByHash,
+}
+
+/// How many fields [`document_fields`] gives.
 const FIELD_COUNT: usize = 5;
 
 /// One practice's terms with their quantised weights.
@@ -219,6 +249,7 @@ fn analyse(lib: &Library, doc: usize, analyzer: &Analyzer) -> Vec<(String, u8)> 
 fn encode(
     lib: &Library,
     mut terms: Vec<(String, Vec<(u32, u8)>)>,
+    snippets: &[Arc<str>],
     compressed: &mut Compressed,
 ) -> Vec<IndexFile> {
     terms
@@ -239,7 +270,7 @@ fn encode(
     if shard.count > 0 {
         raw_shards.push(shard.finish());
     }
-    let raw_results = result_rows(lib);
+    let raw_results = result_rows(lib, snippets);
     let raw_facets = facet_columns(lib);
     let mut raw: Vec<&[u8]> = raw_shards.iter().map(|(_, b)| b.as_slice()).collect();
     raw.extend(raw_results.iter().map(Vec::as_slice));
@@ -354,7 +385,7 @@ impl Partial {
     }
 
     fn add_document(&mut self, lib: &Library, doc: usize, analyzer: &Analyzer) {
-        let fields = document_fields(lib, doc);
+        let fields = document_fields(lib, doc, Body::Text);
         let mut length = 0.0;
         self.current.clear();
         let mut found = std::mem::take(&mut self.found);
@@ -399,8 +430,8 @@ impl Partial {
     }
 }
 
-/// The texts of a practice with their field weights.
-fn document_fields(lib: &Library, i: usize) -> [(Cow<'_, str>, f32); FIELD_COUNT] {
+/// The texts of a practice with their field weights; the body is the last.
+fn document_fields(lib: &Library, i: usize, body: Body) -> [(Cow<'_, str>, f32); FIELD_COUNT] {
     let p = &lib.practices[i];
     let region = lib.regions.get(p.meta.region);
     let mut facets = format!("{} {}", region.name, lib.config.sectors[p.meta.sector].name);
@@ -424,7 +455,10 @@ fn document_fields(lib: &Library, i: usize) -> [(Cow<'_, str>, f32); FIELD_COUNT
             SUMMARY,
         ),
         (Cow::Owned(facets), FACETS),
-        (Cow::Owned(html_text(&p.body.html)), BODY),
+        match body {
+            Body::Text => (Cow::Owned(html_text(&p.body.html)), BODY),
+            Body::ByHash => (Cow::Owned(format!("{:x}", p.body.hash)), BODY),
+        },
     ]
 }
 
@@ -505,19 +539,23 @@ fn facet_columns(lib: &Library) -> Vec<u8> {
 }
 
 /// `[title, url, summary, snippet text]` per document as JSON, `GROUP` documents per file.
-fn result_rows(lib: &Library) -> Vec<Vec<u8>> {
+fn result_rows(lib: &Library, snippets: &[Arc<str>]) -> Vec<Vec<u8>> {
     let base = &lib.config.base_url.path;
     lib.practices
         .par_chunks(GROUP)
-        .map(|chunk| {
-            let rows: Vec<[String; 4]> = chunk
+        .zip(snippets.par_chunks(GROUP))
+        .map(|(chunk, snippets)| {
+            let urls: Vec<String> = chunk.iter().map(|p| format!("{base}{}", p.url)).collect();
+            let rows: Vec<[&str; 4]> = chunk
                 .iter()
-                .map(|p| {
+                .zip(snippets)
+                .zip(&urls)
+                .map(|((p, snippet), url)| {
                     [
-                        p.meta.title.clone(),
-                        format!("{base}{}", p.url),
-                        p.meta.summary.clone().unwrap_or_default(),
-                        snippet_text(&p.body.html),
+                        p.meta.title.as_str(),
+                        url,
+                        p.meta.summary.as_deref().unwrap_or_default(),
+                        snippet,
                     ]
                 })
                 .collect();
