@@ -181,13 +181,7 @@ impl<'a> Renderer<'a> {
 
     /// Renders every HTML page into the sink; returns how many.
     pub fn render_pages(&self, sink: &dyn Sink) -> Result<usize, Error> {
-        let jobs = self.jobs(Fingerprinting::Off);
-        let count = jobs.len();
-        jobs.into_par_iter().try_for_each(|job| {
-            let html = self.render_job(job.template, &job.path, job.context)?;
-            sink.write(&job.path, &html)
-        })?;
-        Ok(count)
+        self.render_all(self.jobs(Fingerprinting::Off), sink)
     }
 
     /// Renders the first page of each template into the sink; returns how many. `check`
@@ -195,11 +189,12 @@ impl<'a> Renderer<'a> {
     /// ten thousand pages (templates are also compiled, and so checked, by [`Renderer::new`]).
     pub fn render_samples(&self, sink: &dyn Sink) -> Result<usize, Error> {
         let mut seen = std::collections::HashSet::new();
-        let jobs: Vec<Job> = self
-            .jobs(Fingerprinting::Off)
-            .into_iter()
-            .filter(|job| seen.insert(job.template))
-            .collect();
+        let mut jobs = self.jobs(Fingerprinting::Off);
+        jobs.retain(|job| seen.insert(job.template));
+        self.render_all(jobs, sink)
+    }
+
+    fn render_all(&self, jobs: Vec<Job<'a>>, sink: &dyn Sink) -> Result<usize, Error> {
         let count = jobs.len();
         jobs.into_par_iter().try_for_each(|job| {
             let html = self.render_job(job.template, &job.path, job.context)?;
