@@ -344,27 +344,52 @@ pub struct Paginator {
     pub pages: Vec<PageLink>,
 }
 
-#[derive(Serialize)]
+/// A numbered link of a paginator, or a gap (`gap: true`) where numbers are skipped.
+#[derive(Serialize, Debug, PartialEq)]
 pub struct PageLink {
     pub number: usize,
     pub url: String,
     pub current: bool,
+    pub gap: bool,
 }
 
+/// Pages shown either side of the current one.
+const PAGINATION_WINDOW: usize = 2;
+
+/// Links to the first and last pages and to the pages around the current one. Listing every
+/// page gave each page of a long list thousands of links: output quadratic in its length.
 pub fn paginator(base: &str, url: &str, current: usize, total: usize) -> Paginator {
     let link = |n: usize| format!("{base}{}", super::page_url(url, n));
+    let near =
+        current.saturating_sub(PAGINATION_WINDOW).max(1)..=(current + PAGINATION_WINDOW).min(total);
+    let mut pages = Vec::new();
+    let mut previous = 0;
+    for n in std::iter::once(1).chain(near).chain(std::iter::once(total)) {
+        if n <= previous || n > total {
+            continue;
+        }
+        if n > previous + 1 {
+            pages.push(PageLink {
+                number: 0,
+                url: String::new(),
+                current: false,
+                gap: true,
+            });
+        }
+        pages.push(PageLink {
+            number: n,
+            url: link(n),
+            current: n == current,
+            gap: false,
+        });
+        previous = n;
+    }
     Paginator {
         current,
         total,
         prev_url: (current > 1).then(|| link(current - 1)),
         next_url: (current < total).then(|| link(current + 1)),
-        pages: (1..=total)
-            .map(|n| PageLink {
-                number: n,
-                url: link(n),
-                current: n == current,
-            })
-            .collect(),
+        pages,
     }
 }
 
@@ -442,5 +467,38 @@ pub fn site<'a>(lib: &'a Library, assets: &'a BTreeMap<String, String>) -> SiteV
                 .count(),
         },
         assets,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Page numbers as shown, 0 for a gap.
+    fn shown(current: usize, total: usize) -> Vec<usize> {
+        paginator("/", "practices/", current, total)
+            .pages
+            .iter()
+            .map(|p| p.number)
+            .collect()
+    }
+
+    #[test]
+    fn a_long_list_shows_the_ends_and_the_pages_around_the_current_one() {
+        assert_eq!(shown(250, 5000), [1, 0, 248, 249, 250, 251, 252, 0, 5000]);
+        assert_eq!(shown(1, 5000), [1, 2, 3, 0, 5000]);
+        assert_eq!(shown(5000, 5000), [1, 0, 4998, 4999, 5000]);
+        assert_eq!(shown(4, 9), [1, 2, 3, 4, 5, 6, 0, 9]);
+    }
+
+    #[test]
+    fn a_short_list_shows_every_page() {
+        assert_eq!(shown(1, 1), [1]);
+        assert_eq!(shown(2, 3), [1, 2, 3]);
+        assert_eq!(shown(3, 5), [1, 2, 3, 4, 5]);
+        let p = paginator("/lib/", "regions/x/", 2, 3);
+        assert_eq!(p.prev_url.as_deref(), Some("/lib/regions/x/"));
+        assert_eq!(p.next_url.as_deref(), Some("/lib/regions/x/page/3/"));
+        assert!(p.pages[1].current && p.pages[1].url == "/lib/regions/x/page/2/");
     }
 }
