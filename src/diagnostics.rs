@@ -157,7 +157,7 @@ pub struct SourceText<'a> {
 impl<'a> SourceText<'a> {
     pub fn new(path: &'a Path, text: &'a str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         SourceText {
             path,
             text,

@@ -85,8 +85,19 @@ pub struct Summary {
 
 /// Loads and validates a site into the library model, without rendering.
 pub fn load(options: &BuildOptions) -> Result<Library, Error> {
+    load_once(options, Bodies::Html)
+}
+
+/// Whether a load renders bodies to HTML (`build`) or only validates them (`check`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Bodies {
+    Html,
+    ValidateOnly,
+}
+
+fn load_once(options: &BuildOptions, bodies: Bodies) -> Result<Library, Error> {
     let mut cache = content::ContentCache::default();
-    let library = load_with(options, &mut cache);
+    let library = load_content(options, &mut cache, bodies);
     drop_in_background(cache);
     library
 }
@@ -104,6 +115,14 @@ fn drop_in_background<T: Send + 'static>(value: T) {
 pub fn load_with(
     options: &BuildOptions,
     cache: &mut content::ContentCache,
+) -> Result<Library, Error> {
+    load_content(options, cache, Bodies::Html)
+}
+
+fn load_content(
+    options: &BuildOptions,
+    cache: &mut content::ContentCache,
+    bodies: Bodies,
 ) -> Result<Library, Error> {
     let root = &options.root;
     let config_path = root.join("site.yaml");
@@ -132,6 +151,7 @@ pub fn load_with(
         regions: &regions,
         drafts: options.drafts,
         last_year: i64::from(date::Date::today().year) + 1,
+        html: bodies == Bodies::Html,
     };
     let content = cache.load(root, &load_options).map_err(|mut diagnostics| {
         diagnostics::sort(&mut diagnostics);
@@ -163,7 +183,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
 /// compiles the theme and renders one page of each template, without writing a file.
 pub fn check(options: &BuildOptions) -> Result<Summary, Error> {
     let started = Instant::now();
-    let lib = load(options)?;
+    let lib = load_once(options, Bodies::ValidateOnly)?;
     let loaded = started.elapsed();
     let theme = Theme::load(&options.root, &lib.config.theme)?;
     let sink = output::NullSink::default();

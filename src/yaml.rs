@@ -330,12 +330,16 @@ impl Scanner {
     }
 }
 
+/// Scans one line. Works on bytes (every character it looks for is ASCII, and ASCII bytes
+/// never occur inside a multi-byte character) and counts characters only for the columns it
+/// reports: this runs on every front-matter line of every file.
 fn scan_line(raw: &str) -> Line {
-    let chars: Vec<char> = raw.trim_end_matches('\r').chars().collect();
-    let mut i = chars.iter().take_while(|c| **c == ' ').count();
+    let line = raw.trim_end_matches('\r');
+    let bytes = line.as_bytes();
+    let columns = |byte: usize| line[..byte].chars().count();
+    let mut i = bytes.iter().take_while(|&&b| b == b' ').count();
     let indent = i;
-    let rest_is_blank = |i: usize| chars.get(i).is_none_or(|c| *c == '#');
-    if rest_is_blank(i) {
+    if bytes.get(i).is_none_or(|&b| b == b'#') {
         return Line {
             dashes: Vec::new(),
             key: None,
@@ -345,49 +349,49 @@ fn scan_line(raw: &str) -> Line {
             blank: true,
         };
     }
+    // Up to here the line is spaces and dashes: byte offsets are columns.
     let mut dashes = Vec::new();
-    while chars.get(i) == Some(&'-') && matches!(chars.get(i + 1), Some(' ') | None) {
+    while bytes.get(i) == Some(&b'-') && matches!(bytes.get(i + 1), Some(b' ') | None) {
         dashes.push(i);
         i += 1;
-        while chars.get(i) == Some(&' ') {
+        while bytes.get(i) == Some(&b' ') {
             i += 1;
         }
     }
     let mut key = None;
-    let mut value_column = i;
+    let mut value_start = i;
     if !matches!(
-        chars.get(i),
-        Some('"' | '\'' | '[' | '{' | '|' | '>') | None
+        bytes.get(i),
+        Some(b'"' | b'\'' | b'[' | b'{' | b'|' | b'>') | None
     ) {
         // `key: value` — the key ends at the first `:` followed by a space or the line's end.
         let mut j = i;
-        while j < chars.len() {
-            if chars[j] == ':' && matches!(chars.get(j + 1), Some(' ') | None) {
-                let text: String = chars[i..j].iter().collect();
-                let text = text.trim_end().to_string();
+        while j < bytes.len() {
+            if bytes[j] == b':' && matches!(bytes.get(j + 1), Some(b' ') | None) {
+                let text = line[i..j].trim_end().to_string();
                 let len = text.chars().count();
                 key = Some((text, i, len));
-                value_column = j + 1;
-                while chars.get(value_column) == Some(&' ') {
-                    value_column += 1;
+                value_start = j + 1;
+                while bytes.get(value_start) == Some(&b' ') {
+                    value_start += 1;
                 }
                 break;
             }
-            if chars[j] == '#' && j > 0 && chars[j - 1] == ' ' {
+            if bytes[j] == b'#' && j > 0 && bytes[j - 1] == b' ' {
                 break;
             }
             j += 1;
         }
     }
-    let value: String = chars[value_column.min(chars.len())..].iter().collect();
+    let value = &line[value_start.min(line.len())..];
     let value = match value.find(" #") {
-        Some(cut) if !value.starts_with(['"', '\'']) => value[..cut].to_string(),
+        Some(cut) if !value.starts_with(['"', '\'']) => &value[..cut],
         _ => value,
     };
     Line {
         dashes,
         key,
-        value_column,
+        value_column: columns(value_start.min(line.len())),
         value_len: value.trim_end().chars().count(),
         indent,
         blank: false,

@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let pages: HashMap<String, String> = [("practices/a.md".to_string(), "practices/a/".to_string())].into();
     let exists = |p: &str| p == "practices/x/img.png";
     for unsafe_html in [false, true] {
-        let cx = Context { dir: "practices/x", pages: &pages, file_exists: &exists, base_path: "/lib/", unsafe_html };
+        let cx = Context { dir: "practices/x", pages: &pages, file_exists: &exists, base_path: "/lib/", unsafe_html, html: true };
         let rendered = render(body, &cx);
         for problem in &rendered.problems {
             assert!(problem.range.end <= body.len() && problem.range.start <= problem.range.end);

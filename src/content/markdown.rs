@@ -24,6 +24,8 @@ pub struct Context<'a> {
     /// The base URL's path, `/` or `/library/`.
     pub base_path: &'a str,
     pub unsafe_html: bool,
+    /// Whether to write HTML at all: `check` needs only the problems, headings and assets.
+    pub html: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -131,6 +133,9 @@ pub fn render(body: &str, cx: &Context<'_>) -> Rendered {
         i += 1;
     }
 
+    if !cx.html {
+        return out;
+    }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
     out.html = if has_raw_html && !cx.unsafe_html {
@@ -316,6 +321,7 @@ mod tests {
             file_exists: &exists,
             base_path: "/lib/",
             unsafe_html: false,
+            html: true,
         };
         render(body, &cx)
     }

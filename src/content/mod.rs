@@ -117,6 +117,8 @@ pub struct LoadOptions<'a> {
     pub drafts: bool,
     /// The latest year a practice may carry.
     pub last_year: i64,
+    /// Whether bodies are rendered to HTML; `check` only validates them.
+    pub html: bool,
 }
 
 /// Loads `root/content`. Errors come back all together; warnings travel in [`Content`].
@@ -261,6 +263,7 @@ impl ContentCache {
                     file_exists: &file_exists,
                     base_path,
                     unsafe_html: options.config.markdown.unsafe_html,
+                    html: options.html,
                 };
                 let r = markdown::render(&file.text[file.body_offset..], &cx);
                 let hash = {
@@ -372,6 +375,7 @@ fn link_context_key(
     other.hash(&mut hasher);
     options.config.base_url.path.hash(&mut hasher);
     options.config.markdown.unsafe_html.hash(&mut hasher);
+    options.html.hash(&mut hasher);
     hasher.finish()
 }
 
