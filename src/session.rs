@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use crate::content::ContentCache;
 use crate::error::Error;
+use crate::output::dataset::DatasetCache;
 use crate::output::{self, MemorySink};
 use crate::render::{Fingerprints, Renderer, Sink};
 use crate::search::index::IndexCache;
@@ -57,6 +58,7 @@ impl Rebuilt {
 struct State {
     cache: ContentCache,
     index: IndexCache,
+    dataset: DatasetCache,
     global: u64,
     pages: Fingerprints,
     /// Every file of the current output, site-relative.
@@ -109,9 +111,12 @@ impl Session {
         // Prime the search index cache, so that the first edit is as fast as the next ones.
         let mut index = IndexCache::default();
         crate::search::index::build_with(&lib, &mut index);
+        let mut dataset = DatasetCache::default();
+        output::dataset::files(&lib, &mut dataset);
         self.state = Some(State {
             cache,
             index,
+            dataset,
             global: renderer.global_fingerprint(&theme, &assets),
             pages: renderer.fingerprints(),
             files,
@@ -147,12 +152,22 @@ impl Session {
         // Pages, the search index and the companion files are independent: side by side.
         let others = MemorySink::default();
         let index = &mut state.index;
+        let dataset = &mut state.dataset;
         let (rendered, (indexed, companions)) = rayon::join(
             || renderer.render_changed(previous),
             || {
                 rayon::join(
                     || output::write_search_index_with(&lib, index, &others),
-                    || output::write_companions(&lib, &theme, &assets, &self.options.root, &others),
+                    || {
+                        output::write_companions(
+                            &lib,
+                            &theme,
+                            &assets,
+                            &self.options.root,
+                            &others,
+                            dataset,
+                        )
+                    },
                 )
             },
         );

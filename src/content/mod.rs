@@ -62,6 +62,9 @@ pub struct Practice {
     pub source_path: PathBuf,
     /// Shared with the content cache: `serve` rebuilds the library on every save.
     pub meta: Arc<PracticeMeta>,
+    /// A hash of the front matter as written: within one configuration, equal hashes mean
+    /// equal metadata. `serve` fingerprints pages and keys caches with it.
+    pub front_matter_hash: u64,
     pub body: Arc<Body>,
 }
 
@@ -102,6 +105,7 @@ struct Parsed {
     source_path: PathBuf,
     text: String,
     body_offset: usize,
+    front_matter_hash: u64,
     slug: String,
     url: String,
     meta: Option<Arc<PracticeMeta>>,
@@ -329,6 +333,7 @@ impl ContentCache {
                     url: file.url.clone(),
                     source_path: file.source_path.clone(),
                     meta: meta.clone(),
+                    front_matter_hash: file.front_matter_hash,
                     body,
                 }),
                 (kind, _) => {
@@ -578,6 +583,12 @@ fn parse_file(
         source_path: source_path.clone(),
         text: String::new(),
         body_offset: split.body_offset,
+        front_matter_hash: {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            text[..split.body_offset].hash(&mut hasher);
+            hasher.finish()
+        },
         url: match kind {
             Kind::Home => String::new(),
             Kind::Page => format!("{slug}/"),

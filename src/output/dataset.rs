@@ -1,5 +1,9 @@
 //! The open dataset: every practice's metadata as JSON and as CSV.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::library::Library;
@@ -21,65 +25,123 @@ pub struct Record<'a> {
     pub date: Option<String>,
 }
 
-pub fn records(lib: &Library) -> Vec<Record<'_>> {
-    let abs = lib.config.base_url.absolute();
-    lib.practices
-        .iter()
-        .map(|p| {
-            let region = lib.regions.get(p.meta.region);
-            Record {
-                slug: &p.slug,
-                url: format!("{abs}{}", p.url),
-                title: &p.meta.title,
-                region: &region.name,
-                region_slug: &region.slug,
-                federal_district: region
-                    .district
-                    .map(|d| lib.regions.districts[d].name.as_str()),
-                sector: &lib.config.sectors[p.meta.sector].name,
-                year: p.meta.year,
-                status: p.meta.status.map(|s| s.name()),
-                organization: p.meta.organization.as_deref(),
-                summary: p.meta.summary.as_deref(),
-                tags: &p.meta.tags,
-                date: p.meta.date.map(|d| d.to_string()),
-            }
-        })
-        .collect()
+fn record(lib: &Library, i: usize) -> Record<'_> {
+    let p = &lib.practices[i];
+    let region = lib.regions.get(p.meta.region);
+    Record {
+        slug: &p.slug,
+        url: format!("{}{}", lib.config.base_url.absolute(), p.url),
+        title: &p.meta.title,
+        region: &region.name,
+        region_slug: &region.slug,
+        federal_district: region
+            .district
+            .map(|d| lib.regions.districts[d].name.as_str()),
+        sector: &lib.config.sectors[p.meta.sector].name,
+        year: p.meta.year,
+        status: p.meta.status.map(|s| s.name()),
+        organization: p.meta.organization.as_deref(),
+        summary: p.meta.summary.as_deref(),
+        tags: &p.meta.tags,
+        date: p.meta.date.map(|d| d.to_string()),
+    }
 }
 
-pub fn json(lib: &Library) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(&records(lib)).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+/// One practice's entry in each file: pretty JSON as an element of the top-level array, and a
+/// CSV line.
+struct Row {
+    json: Vec<u8>,
+    csv: String,
+}
+
+impl Row {
+    fn new(record: &Record<'_>) -> Row {
+        // An element of a pretty-printed array is the array of one, without its brackets.
+        let one = serde_json::to_vec_pretty(&[record]).unwrap_or_default();
+        let json = one
+            .get(2..one.len().saturating_sub(2))
+            .unwrap_or_default()
+            .to_vec();
+        Row {
+            json,
+            csv: csv_line(record),
+        }
+    }
+}
+
+/// Rows of the dataset by what they are made of (front matter and URL), so that `serve`
+/// re-serialises only what an edit changed. Valid for one configuration, like the content
+/// cache. A full build starts from an empty one.
+#[derive(Default)]
+pub struct DatasetCache {
+    rows: HashMap<(u64, String), Arc<Row>>,
+}
+
+/// `data/practices.json` and `data/practices.csv`.
+pub fn files(lib: &Library, cache: &mut DatasetCache) -> (Vec<u8>, Vec<u8>) {
+    let key = |i: usize| {
+        let p = &lib.practices[i];
+        (p.front_matter_hash, p.url.clone())
+    };
+    let fresh: Vec<((u64, String), Arc<Row>)> = (0..lib.practices.len())
+        .into_par_iter()
+        .filter(|&i| !cache.rows.contains_key(&key(i)))
+        .map(|i| (key(i), Arc::new(Row::new(&record(lib, i)))))
+        .collect();
+    cache.rows.extend(fresh);
+    let rows: Vec<Arc<Row>> = (0..lib.practices.len())
+        .map(|i| Arc::clone(&cache.rows[&key(i)]))
+        .collect();
+    let live: HashSet<(u64, String)> = (0..lib.practices.len()).map(key).collect();
+    cache.rows.retain(|key, _| live.contains(key));
+
+    let mut json = Vec::with_capacity(rows.iter().map(|r| r.json.len() + 2).sum::<usize>() + 4);
+    if rows.is_empty() {
+        json.extend_from_slice(b"[]");
+    } else {
+        json.extend_from_slice(b"[\n");
+        for (n, row) in rows.iter().enumerate() {
+            if n > 0 {
+                json.extend_from_slice(b",\n");
+            }
+            json.extend_from_slice(&row.json);
+        }
+        json.extend_from_slice(b"\n]");
+    }
+    json.push(b'\n');
+
+    let mut csv = String::from(CSV_HEADER);
+    for row in &rows {
+        csv.push_str(&row.csv);
+    }
+    (json, csv.into_bytes())
 }
 
 /// RFC 4180 CSV with a UTF-8 byte order mark, so that Excel on Russian Windows opens it right.
-pub fn csv(lib: &Library) -> Vec<u8> {
-    let mut out = String::from("\u{feff}slug,url,title,region,federal_district,sector,year,status,organization,summary,tags,date\r\n");
-    for r in records(lib) {
-        let year = r.year.to_string();
-        let tags = r.tags.join("; ");
-        let date = r.date.unwrap_or_default();
-        let fields = [
-            r.slug,
-            &r.url,
-            r.title,
-            r.region,
-            r.federal_district.unwrap_or(""),
-            r.sector,
-            &year,
-            r.status.unwrap_or(""),
-            r.organization.unwrap_or(""),
-            r.summary.unwrap_or(""),
-            &tags,
-            &date,
-        ];
-        let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&row.join(","));
-        out.push_str("\r\n");
-    }
-    out.into_bytes()
+const CSV_HEADER: &str = "\u{feff}slug,url,title,region,federal_district,sector,year,status,organization,summary,tags,date\r\n";
+
+fn csv_line(r: &Record<'_>) -> String {
+    let year = r.year.to_string();
+    let tags = r.tags.join("; ");
+    let date = r.date.clone().unwrap_or_default();
+    let fields = [
+        r.slug,
+        &r.url,
+        r.title,
+        r.region,
+        r.federal_district.unwrap_or(""),
+        r.sector,
+        &year,
+        r.status.unwrap_or(""),
+        r.organization.unwrap_or(""),
+        r.summary.unwrap_or(""),
+        &tags,
+        &date,
+    ];
+    let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+    let mut line = row.join(",");
+    line.push_str("\r\n");
+    line
 }
 
 /// Quotes a field when needed, and defuses spreadsheet formulas (`=`, `+`, `-`, `@` at the start).

@@ -150,7 +150,14 @@ pub fn render_site(
     let (pages, render_time) = pages?;
     let (_, index_time) = index?;
     let started = Instant::now();
-    write_companions(lib, theme, &assets, root, sink)?;
+    write_companions(
+        lib,
+        theme,
+        &assets,
+        root,
+        sink,
+        &mut dataset::DatasetCache::default(),
+    )?;
     Ok(Written {
         pages,
         files: 0,
@@ -206,6 +213,7 @@ pub fn write_companions(
     assets: &BTreeMap<String, String>,
     root: &Path,
     sink: &dyn Sink,
+    dataset: &mut dataset::DatasetCache,
 ) -> Result<(), Error> {
     for (name, hashed) in assets {
         sink.write(hashed, &theme.statics[name])?;
@@ -233,8 +241,9 @@ pub fn write_companions(
         feeds::sitemap(lib, &sitemap_paths(lib)).as_bytes(),
     )?;
     sink.write("robots.txt", feeds::robots(lib).as_bytes())?;
-    sink.write("data/practices.json", &dataset::json(lib))?;
-    sink.write("data/practices.csv", &dataset::csv(lib))?;
+    let (json, csv) = dataset::files(lib, dataset);
+    sink.write("data/practices.json", &json)?;
+    sink.write("data/practices.csv", &csv)?;
     Ok(())
 }
 

@@ -111,9 +111,41 @@ impl Fingerprint {
         let _ = serde_json::to_writer(&mut *self, value);
     }
 
+    /// Adds a value by its `Hash`: far cheaper than serialising it, for the fingerprints
+    /// computed for every page on every save.
+    pub fn add_hashed<T: std::hash::Hash + ?Sized>(&mut self, key: &str, value: &T) {
+        use std::hash::Hash;
+        key.hash(&mut self.0);
+        value.hash(&mut self.0);
+    }
+
     pub fn finish(&self) -> u64 {
         std::hash::Hasher::finish(&self.0)
     }
+}
+
+/// A hash of everything a practice's card shows: its front matter and URL, and the name, slug
+/// and count of each of its terms (counts change when other practices change).
+fn card_fingerprint(lib: &Library, i: usize) -> u64 {
+    let p = &lib.practices[i];
+    let tax = &lib.taxonomies;
+    let mut hasher = Fingerprint::default();
+    hasher.add_hashed("card", &(p.front_matter_hash, &p.url, &p.source_path));
+    let mut term = |t: &Term| hasher.add_hashed("term", &(&t.name, &t.slug, t.practices.len()));
+    term(&tax.regions[p.meta.region]);
+    if let Some(d) = lib.district_of(i) {
+        term(&tax.districts[d]);
+    }
+    term(&tax.sectors[p.meta.sector]);
+    let year = p.meta.year.to_string();
+    tax.years
+        .iter()
+        .filter(|t| t.slug == year)
+        .for_each(&mut term);
+    for &t in &lib.practice_tags[i] {
+        term(&tax.tags[t]);
+    }
+    hasher.finish()
 }
 
 impl std::io::Write for Fingerprint {
@@ -279,11 +311,7 @@ impl<'a> Renderer<'a> {
         let cards: Option<Vec<u64>> = on.then(|| {
             (0..lib.practices.len())
                 .into_par_iter()
-                .map(|i| {
-                    let mut hasher = Fingerprint::default();
-                    hasher.add("card", &views::practice(lib, i));
-                    hasher.finish()
-                })
+                .map(|i| card_fingerprint(lib, i))
                 .collect()
         });
         let cards = cards.as_deref();
@@ -317,11 +345,12 @@ impl<'a> Renderer<'a> {
             .map(|i| {
                 // The fingerprint covers the page's context, with the body by its hash.
                 let fingerprint = cards.map(|cards| {
+                    // The card covers the front matter (results, links, contacts too), the
+                    // body's hash covers the HTML and its table of contents.
                     let mut hasher = Fingerprint::default();
-                    hasher.add("current", &lib.practices[i].url);
-                    hasher.add("practice", &views::practice_fingerprint(lib, i));
+                    hasher.add_hashed("practice", &(cards[i], lib.practices[i].body.hash));
                     let related: Vec<u64> = lib.related[i].iter().map(|&j| cards[j]).collect();
-                    hasher.add("related", &related);
+                    hasher.add_hashed("related", &related);
                     hasher.finish()
                 });
                 Job {
@@ -411,17 +440,19 @@ impl<'a> Renderer<'a> {
             let fingerprint = cards.map(|cards| {
                 let mut hasher = Fingerprint::default();
                 let chunk_cards: Vec<u64> = chunk.iter().map(|&i| cards[i]).collect();
-                hasher.add(
+                hasher.add_hashed(
                     "list",
                     &(&page_url, &chunk_cards, items.len(), number, pages, title),
                 );
                 if let Some((facet, facet_title, term)) = term {
-                    hasher.add(
+                    hasher.add_hashed(
                         "term",
                         &(
                             facet,
                             facet_title,
-                            views::term(&lib.config.base_url.path, facet, term),
+                            &term.name,
+                            &term.slug,
+                            term.practices.len(),
                         ),
                     );
                 }

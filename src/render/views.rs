@@ -245,33 +245,6 @@ pub fn charts(lib: &Library) -> Charts {
 /// and with the body replaced by its hash: cheap to serialise for every practice on every
 /// rebuild.
 #[derive(Serialize)]
-pub struct PracticeFingerprint<'a> {
-    card: PracticeView<'a>,
-    body: u64,
-    toc: &'a [TocEntry],
-    results: &'a [Outcome],
-    links: &'a [Link],
-    contacts: &'a [Contact],
-    edit_url: Option<String>,
-    source_path: String,
-}
-
-pub fn practice_fingerprint(lib: &Library, i: usize) -> PracticeFingerprint<'_> {
-    let p = &lib.practices[i];
-    let (edit_url, source_path) = edit_link(lib, i);
-    PracticeFingerprint {
-        card: practice(lib, i),
-        body: p.body.hash,
-        toc: &p.body.toc,
-        results: &p.meta.results,
-        links: &p.meta.links,
-        contacts: &p.meta.contacts,
-        edit_url,
-        source_path,
-    }
-}
-
-#[derive(Serialize)]
 pub struct PageView<'a> {
     pub title: &'a str,
     pub description: Option<&'a str>,

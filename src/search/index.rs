@@ -212,23 +212,15 @@ pub fn build_with(lib: &Library, cache: &mut IndexCache) -> Vec<IndexFile> {
     encode(lib, terms, &snippets, &mut cache.compressed)
 }
 
-/// A hash of everything the index holds about a practice.
+/// A hash of everything the index holds about a practice: its front matter (title, tags,
+/// summary, region, sector, organisation) and body. The cache lives for one configuration
+/// and regions list, which give the facet names.
 fn document_key(lib: &Library, i: usize) -> u64 {
     use std::hash::{Hash, Hasher};
+    let p = &lib.practices[i];
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    for (text, weight) in document_fields(lib, i, Body::ByHash).iter() {
-        text.hash(&mut hasher);
-        weight.to_bits().hash(&mut hasher);
-    }
+    (p.front_matter_hash, p.body.hash).hash(&mut hasher);
     hasher.finish()
-}
-
-/// How [`document_fields`] gives the body: as text to index, or only by its hash (the
-/// body's text comes from its HTML, which the hash stands for) to key a cache.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Body {
-    Text,
-    ByHash,
 }
 
 /// How many fields [`document_fields`] gives.
@@ -385,7 +377,7 @@ impl Partial {
     }
 
     fn add_document(&mut self, lib: &Library, doc: usize, analyzer: &Analyzer) {
-        let fields = document_fields(lib, doc, Body::Text);
+        let fields = document_fields(lib, doc);
         let mut length = 0.0;
         self.current.clear();
         let mut found = std::mem::take(&mut self.found);
@@ -431,7 +423,7 @@ impl Partial {
 }
 
 /// The texts of a practice with their field weights; the body is the last.
-fn document_fields(lib: &Library, i: usize, body: Body) -> [(Cow<'_, str>, f32); FIELD_COUNT] {
+fn document_fields(lib: &Library, i: usize) -> [(Cow<'_, str>, f32); FIELD_COUNT] {
     let p = &lib.practices[i];
     let region = lib.regions.get(p.meta.region);
     let mut facets = format!("{} {}", region.name, lib.config.sectors[p.meta.sector].name);
@@ -455,10 +447,7 @@ fn document_fields(lib: &Library, i: usize, body: Body) -> [(Cow<'_, str>, f32);
             SUMMARY,
         ),
         (Cow::Owned(facets), FACETS),
-        match body {
-            Body::Text => (Cow::Owned(html_text(&p.body.html)), BODY),
-            Body::ByHash => (Cow::Owned(format!("{:x}", p.body.hash)), BODY),
-        },
+        (Cow::Owned(html_text(&p.body.html)), BODY),
     ]
 }
 
