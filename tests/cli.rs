@@ -1,5 +1,7 @@
 //! The `praktika` binary as editors and CI run it: exit codes, messages, real files, real HTTP.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -87,25 +89,20 @@ fn init_then_new_then_build() {
         .unwrap()
         .status
         .success());
-    let out = praktika()
-        .args([
-            "new",
-            "Кешбэк за путёвку в лагерь",
-            "--region",
-            "Челябинская обл.",
-            "--sector",
-            "семья и дети",
-            "--year",
-            "2021",
-            "--root",
-        ])
-        .arg(&site)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    common::output_ok(
+        praktika()
+            .args([
+                "new",
+                "Кешбэк за путёвку в лагерь",
+                "--region",
+                "Челябинская обл.",
+                "--sector",
+                "семья и дети",
+                "--year",
+                "2021",
+                "--root",
+            ])
+            .arg(&site),
     );
     let created =
         std::fs::read_to_string(site.join("content/practices/keshbek-za-putevku-v-lager.md"))
@@ -134,16 +131,7 @@ fn init_then_new_then_build() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean «Тамбовская область»?"));
 
-    let out = praktika()
-        .args(["build", "--root"])
-        .arg(&site)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::output_ok(praktika().args(["build", "--root"]).arg(&site));
     assert!(site
         .join("public/practices/keshbek-za-putevku-v-lager/index.html")
         .is_file());

@@ -19,15 +19,9 @@ fn parity(vocabulary: &str) {
         .filter(|w| !w.is_empty())
         .map(|w| analyzer.term(&normalize(w)).unwrap_or_default())
         .collect();
-    let out = node
-        .arg(common::repo().join("tests/js/terms.mjs"))
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = common::output_ok(
+        node.arg(common::repo().join("tests/js/terms.mjs"))
+            .arg(&path),
     );
     let actual: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
     assert_eq!(actual.len(), expected.len());

@@ -75,17 +75,22 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Runs search queries through the browser client in Node; one JSON value per query.
-pub fn run_queries(node: &mut Command, site: &Path, queries: &Path) -> Vec<serde_json::Value> {
-    let out = node
-        .arg(repo().join("tests/js/query.mjs"))
-        .arg(site)
-        .arg(queries)
-        .output()
-        .unwrap();
+/// Runs a command that must succeed (its stderr is shown if it does not) and returns its output.
+pub fn output_ok(command: &mut Command) -> std::process::Output {
+    let out = command.output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+pub fn run_queries(node: &mut Command, site: &Path, queries: &Path) -> Vec<serde_json::Value> {
+    let out = output_ok(
+        node.arg(repo().join("tests/js/query.mjs"))
+            .arg(site)
+            .arg(queries),
     );
     std::str::from_utf8(&out.stdout)
         .unwrap()
