@@ -97,7 +97,7 @@ enum Bodies {
 
 fn load_once(options: &BuildOptions, bodies: Bodies) -> Result<Library, Error> {
     let mut cache = content::ContentCache::default();
-    let library = load_content(options, &mut cache, bodies);
+    let library = load_content(options, &mut cache, bodies, None);
     drop_in_background(cache);
     library
 }
@@ -116,13 +116,26 @@ pub fn load_with(
     options: &BuildOptions,
     cache: &mut content::ContentCache,
 ) -> Result<Library, Error> {
-    load_content(options, cache, Bodies::Html)
+    load_content(options, cache, Bodies::Html, None)
+}
+
+/// Like [`load_with`], trusting the file watcher that only `changed` content files (paths
+/// relative to `content/`) changed since the cache's last load.
+/// `previous` is the library of that load: its model is reused when no front matter changed.
+pub fn load_changed(
+    options: &BuildOptions,
+    cache: &mut content::ContentCache,
+    changed: &[String],
+    previous: &Library,
+) -> Result<Library, Error> {
+    load_content(options, cache, Bodies::Html, Some((changed, previous)))
 }
 
 fn load_content(
     options: &BuildOptions,
     cache: &mut content::ContentCache,
     bodies: Bodies,
+    changed: Option<(&[String], &Library)>,
 ) -> Result<Library, Error> {
     let root = &options.root;
     let config_path = root.join("site.yaml");
@@ -153,11 +166,18 @@ fn load_content(
         last_year: i64::from(date::Date::today().year) + 1,
         html: bodies == Bodies::Html,
     };
-    let content = cache.load(root, &load_options).map_err(|mut diagnostics| {
+    let content = match changed {
+        Some((changed, _)) => cache.load_changed(root, &load_options, changed),
+        None => cache.load(root, &load_options),
+    }
+    .map_err(|mut diagnostics| {
         diagnostics::sort(&mut diagnostics);
         Error::Content(diagnostics)
     })?;
-    Ok(Library::new(config, regions, content))
+    Ok(match changed {
+        Some((_, previous)) => Library::with_previous(config, regions, content, previous),
+        None => Library::new(config, regions, content),
+    })
 }
 
 /// Builds the site into its output directory (atomically).

@@ -2,6 +2,7 @@
 //! practices. Built once from validated content; everything after this only reads it.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::content::{Content, Page, Practice};
@@ -45,7 +46,7 @@ pub struct Library {
     pub config: Config,
     pub regions: Regions,
     /// Newest first: by publication date (or the practice's year), then by slug.
-    pub practices: Vec<Practice>,
+    pub practices: Vec<Arc<Practice>>,
     pub pages: Vec<Page>,
     pub home: Option<Page>,
     pub taxonomies: Taxonomies,
@@ -59,6 +60,28 @@ pub struct Library {
 
 impl Library {
     pub fn new(config: Config, regions: Regions, content: Content) -> Self {
+        Library::build(config, regions, content, None)
+    }
+
+    /// Like [`Library::new`], for `serve`: when every practice has the front matter and
+    /// address it had in `previous` (a save that edited a body, the usual case), the
+    /// taxonomies and related practices are taken from `previous` instead of computed again.
+    /// Like the content cache, this holds within one configuration and regions list.
+    pub fn with_previous(
+        config: Config,
+        regions: Regions,
+        content: Content,
+        previous: &Library,
+    ) -> Self {
+        Library::build(config, regions, content, Some(previous))
+    }
+
+    fn build(
+        config: Config,
+        regions: Regions,
+        content: Content,
+        previous: Option<&Library>,
+    ) -> Self {
         let Content {
             mut practices,
             pages,
@@ -71,8 +94,27 @@ impl Library {
                 .cmp(&sort_key(a))
                 .then_with(|| a.slug.cmp(&b.slug))
         });
-        let (taxonomies, practice_tags) = index(&config, &regions, &practices);
-        let related = related(&practices, &taxonomies, &practice_tags);
+        // The model depends on front matter and addresses only, which the hash stands for.
+        let unchanged = previous.filter(|previous| {
+            previous.practices.len() == practices.len()
+                && previous
+                    .practices
+                    .iter()
+                    .zip(&practices)
+                    .all(|(a, b)| a.front_matter_hash == b.front_matter_hash && a.url == b.url)
+        });
+        let (taxonomies, practice_tags, related) = match unchanged {
+            Some(previous) => (
+                previous.taxonomies.clone(),
+                previous.practice_tags.clone(),
+                previous.related.clone(),
+            ),
+            None => {
+                let (taxonomies, practice_tags) = index(&config, &regions, &practices);
+                let related = related(&practices, &taxonomies, &practice_tags);
+                (taxonomies, practice_tags, related)
+            }
+        };
         Library {
             config,
             regions,
@@ -105,7 +147,7 @@ fn sort_key(p: &Practice) -> (i32, u32, u32) {
 fn index(
     config: &Config,
     regions: &Regions,
-    practices: &[Practice],
+    practices: &[Arc<Practice>],
 ) -> (Taxonomies, Vec<Vec<usize>>) {
     let mut tax = Taxonomies {
         all: (0..practices.len()).collect(),
@@ -196,7 +238,7 @@ fn term(name: &str, slug: &str) -> Term {
 /// Related practices score shared tags highest, then the same region, then the same sector;
 /// ties go to the newer practice.
 fn related(
-    practices: &[Practice],
+    practices: &[Arc<Practice>],
     tax: &Taxonomies,
     practice_tags: &[Vec<usize>],
 ) -> Vec<Vec<usize>> {

@@ -12,8 +12,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use rustc_hash::FxHashMap;
+
 use crate::content::ContentCache;
 use crate::error::Error;
+use crate::library::Library;
 use crate::output::dataset::DatasetCache;
 use crate::output::{self, MemorySink};
 use crate::render::{Fingerprints, Renderer, Sink};
@@ -57,12 +60,19 @@ impl Rebuilt {
 
 struct State {
     cache: ContentCache,
+    /// The library of the last successful build: its model is reused when no front matter
+    /// changed.
+    library: Library,
     index: IndexCache,
     dataset: DatasetCache,
     global: u64,
     pages: Fingerprints,
     /// Every file of the current output, site-relative.
     files: BTreeSet<String>,
+    /// The bytes of the files besides pages (feeds, data, search index) as last written, so
+    /// that a rebuild compares them in memory rather than reading megabytes back from disk.
+    /// Empty after a full build: the first rebuild compares with the files on disk.
+    companions: FxHashMap<String, Vec<u8>>,
 }
 
 /// A site being served: its options and what the last successful build produced.
@@ -113,17 +123,22 @@ impl Session {
         crate::search::index::build_with(&lib, &mut index);
         let mut dataset = DatasetCache::default();
         output::dataset::files(&lib, &mut dataset);
+        let global = renderer.global_fingerprint(&theme, &assets);
+        let pages = renderer.fingerprints();
+        let practices = lib.practices.len();
         self.state = Some(State {
             cache,
+            library: lib,
             index,
             dataset,
-            global: renderer.global_fingerprint(&theme, &assets),
-            pages: renderer.fingerprints(),
+            global,
+            pages,
             files,
+            companions: FxHashMap::default(),
         });
         Ok(Rebuilt {
             full: true,
-            practices: lib.practices.len(),
+            practices,
             written,
             removed: Vec::new(),
             elapsed: started.elapsed(),
@@ -137,8 +152,7 @@ impl Session {
             .state
             .as_mut()
             .expect("incremental rebuilds follow a full one");
-        state.cache.invalidate(changed.iter().cloned());
-        let lib = crate::load_with(&self.options, &mut state.cache)?;
+        let lib = crate::load_changed(&self.options, &mut state.cache, changed, &state.library)?;
         let theme = Theme::load(&self.options.root, &lib.config.theme)?;
         let assets = output::asset_paths(&theme);
         let renderer = Renderer::new(&lib, &theme, &assets)?;
@@ -181,8 +195,17 @@ impl Session {
         files.extend(others.iter().map(|(p, _)| p.clone()));
         files.insert(output::MARKER.to_string());
         let mut written = Vec::new();
-        for (path, bytes) in pages.iter().chain(&others) {
+        for (path, bytes) in &pages {
             if write_if_changed(&output, path, bytes)? {
+                written.push(path.clone());
+            }
+        }
+        for (path, bytes) in &others {
+            let changed = match state.companions.get(path) {
+                Some(old) => old != bytes && write(&output, path, bytes)?,
+                None => write_if_changed(&output, path, bytes)?,
+            };
+            if changed {
                 written.push(path.clone());
             }
         }
@@ -194,9 +217,13 @@ impl Session {
         state.global = global;
         state.pages = fingerprints;
         state.files = files;
+        state.companions = others.into_iter().collect();
+        let practices = lib.practices.len();
+        drop(renderer);
+        crate::drop_in_background(std::mem::replace(&mut state.library, lib));
         Ok(Rebuilt {
             full: false,
-            practices: lib.practices.len(),
+            practices,
             written,
             removed,
             elapsed: started.elapsed(),
@@ -210,6 +237,11 @@ fn write_if_changed(root: &Path, path: &str, bytes: &[u8]) -> Result<bool, Error
     if fs::read(&target).is_ok_and(|old| old == bytes) {
         return Ok(false);
     }
+    write(root, path, bytes)
+}
+
+/// Writes a file; returns `true`, for symmetry with [`write_if_changed`].
+fn write(root: &Path, path: &str, bytes: &[u8]) -> Result<bool, Error> {
     output::DirSink::new(root.to_path_buf()).write(path, bytes)?;
     Ok(true)
 }

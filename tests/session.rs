@@ -1,6 +1,7 @@
 //! `serve`'s incremental rebuilds must give exactly what a full build gives: random sequences
 //! of edits (titles, regions, tags, dates, bodies, new and deleted practices, broken and fixed
-//! files) are applied one by one, and the output is compared byte for byte with a fresh build.
+//! files, folders moved in and out whole) are applied one by one, and the output is compared
+//! byte for byte with a fresh build.
 
 mod common;
 
@@ -60,6 +61,8 @@ fn run_sequence(seed: u64, steps: usize) {
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let mut extra: Vec<String> = Vec::new();
     let mut broken: Option<(String, String)> = None;
+    // A folder moved in or out whole: the watcher reports only the folder.
+    let mut folder: Option<String> = None;
     for step in 0..steps {
         let before = common::snapshot(&options.output_dir());
         let changed = if let Some((path, good)) = broken.take() {
@@ -74,6 +77,10 @@ fn run_sequence(seed: u64, steps: usize) {
                     let text = fs::read_to_string(practices.join(&name)).unwrap();
                     let (head, body) = text.rsplit_once("---\n").unwrap();
                     let head = match rng.below(3) {
+                        // Inside the quotes of a quoted title: the edit keeps the file valid.
+                        0 if head.contains("title: \"") => {
+                            head.replacen("title: \"", &format!("title: \"Шаг {step} "), 1)
+                        }
                         0 => head.replacen("title: ", &format!("title: Шаг {step} "), 1),
                         1 => head
                             .replace("tags: [Проактивность, НКО]", "tags: [Проактивность, Новое]")
@@ -101,6 +108,31 @@ fn run_sequence(seed: u64, steps: usize) {
                     extra.push(name.clone());
                     name
                 }
+                4 => match folder.take() {
+                    Some(name) => {
+                        fs::remove_dir_all(practices.join(&name)).unwrap();
+                        name
+                    }
+                    None => {
+                        let name = format!("folder-{step}");
+                        let staged = dir.path().join(&name);
+                        fs::create_dir_all(&staged).unwrap();
+                        for n in 0..2 {
+                            let text = practice(
+                                &format!("Из папки {step}-{n}"),
+                                REGIONS[rng.below(5)],
+                                SECTORS[rng.below(3)],
+                                2015 + rng.below(10),
+                                TAGS[rng.below(5)],
+                                "Текст практики из папки.",
+                            );
+                            fs::write(staged.join(format!("p{step}-{n}.md")), text).unwrap();
+                        }
+                        fs::rename(&staged, practices.join(&name)).unwrap();
+                        folder = Some(name.clone());
+                        name
+                    }
+                },
                 2 if !extra.is_empty() => {
                     let name = extra.remove(rng.below(extra.len()));
                     fs::remove_file(practices.join(&name)).unwrap();

@@ -5,7 +5,9 @@
 //! The function here is pure: the caller passes what it knows about other files, and gets back
 //! the HTML with a list of problems located by byte range in the body.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};

@@ -9,7 +9,7 @@ pub mod frontmatter;
 pub mod markdown;
 pub mod practice;
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -82,7 +82,7 @@ pub struct Page {
 /// Everything under `content/`, validated and rendered.
 #[derive(Debug, Clone, Default)]
 pub struct Content {
-    pub practices: Vec<Practice>,
+    pub practices: Vec<Arc<Practice>>,
     pub pages: Vec<Page>,
     pub home: Option<Page>,
     /// Content-relative paths of files referenced by bodies, to be copied.
@@ -138,6 +138,50 @@ pub fn load(root: &Path, options: &LoadOptions<'_>) -> Result<Content, Vec<Diagn
 #[derive(Default)]
 pub struct ContentCache {
     files: HashMap<String, CachedFile>,
+    /// Every file under `content/` as of the last load (sorted) and the walk's diagnostics:
+    /// [`ContentCache::load_changed`] patches it instead of walking ten thousand files again.
+    listing: Option<(Vec<String>, Vec<Diagnostic>)>,
+    /// The last link context and its key: most saves change no file's address, and hashing
+    /// ten thousand paths on every save showed in profiles.
+    link_context: Option<(LinkContext, u64)>,
+}
+
+/// What a body's rendering depends on besides its own text: which pages and files exist.
+struct LinkContext {
+    pages: HashMap<String, String>,
+    other: Vec<String>,
+    base_path: String,
+    unsafe_html: bool,
+    html: bool,
+}
+
+/// The files that are not Markdown, in `files` order.
+fn other_sorted(files: &[String]) -> Vec<&str> {
+    files
+        .iter()
+        .filter(|f| !f.ends_with(".md"))
+        .map(String::as_str)
+        .collect()
+}
+
+impl LinkContext {
+    fn options_equal(&self, other: &LinkContext) -> bool {
+        (&self.base_path, self.unsafe_html, self.html)
+            == (&other.base_path, other.unsafe_html, other.html)
+    }
+
+    fn key(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut pages: Vec<_> = self.pages.iter().collect();
+        pages.sort();
+        pages.hash(&mut hasher);
+        self.other.hash(&mut hasher);
+        self.base_path.hash(&mut hasher);
+        self.unsafe_html.hash(&mut hasher);
+        self.html.hash(&mut hasher);
+        hasher.finish()
+    }
 }
 
 struct CachedFile {
@@ -153,6 +197,9 @@ type Stamp = (u64, Option<std::time::SystemTime>);
 /// A rendered body with the diagnostics of its links and images.
 struct Rendered {
     body: Arc<Body>,
+    /// The practice as the library takes it (for practices): built once, shared by every
+    /// rebuild until the file changes.
+    practice: Option<Arc<Practice>>,
     assets: Vec<String>,
     problems: Vec<markdown::Problem>,
     /// Completeness warnings (practices only): they depend on the file, its body and the
@@ -165,22 +212,16 @@ fn stamp(path: &Path) -> Stamp {
 }
 
 impl ContentCache {
-    /// Forgets files so that they are read again (the watcher saw them change).
-    pub fn invalidate(&mut self, content_paths: impl IntoIterator<Item = String>) {
-        for path in content_paths {
-            self.files.remove(&path);
-        }
-    }
-
-    /// Loads `root/content`, reusing what is unchanged since the previous call.
+    /// Loads `root/content`, reusing what is unchanged since the previous call: walks the
+    /// folder and reads again every file whose length or modification time changed.
     pub fn load(
         &mut self,
         root: &Path,
         options: &LoadOptions<'_>,
     ) -> Result<Content, Vec<Diagnostic>> {
         let content_dir = root.join("content");
-        let mut diagnostics = Vec::new();
         if !content_dir.is_dir() {
+            self.listing = None;
             return Err(vec![Diagnostic::file_error(
                 "no-content",
                 Path::new("content"),
@@ -188,36 +229,108 @@ impl ContentCache {
             )
             .with_hint("run `praktika init` to create a site, or pass --root")]);
         }
-        let files = walk(&content_dir, &mut diagnostics);
+        let mut walk_diagnostics = Vec::new();
+        let files = walk(&content_dir, &mut walk_diagnostics);
+        let stamps: Vec<Option<Stamp>> = files
+            .par_iter()
+            .map(|p| {
+                self.files
+                    .contains_key(p)
+                    .then(|| stamp(&content_dir.join(p)))
+            })
+            .collect();
+        for (path, stamp) in files.iter().zip(stamps) {
+            if stamp.is_some_and(|stamp| self.files[path].stamp != stamp) {
+                self.files.remove(path);
+            }
+        }
+        let present: HashSet<&str> = files.iter().map(String::as_str).collect();
+        self.files.retain(|path, _| present.contains(path.as_str()));
+        self.load_listed(&content_dir, options, (files, walk_diagnostics))
+    }
+
+    /// Like [`ContentCache::load`], trusting the file watcher that only `changed`
+    /// (content-relative paths) were added, edited or removed since the previous load, so
+    /// that a save costs the files it touched rather than a walk of the whole library.
+    /// Walks anyway when there is no previous listing, when the last walk reported problems,
+    /// or when a folder changed.
+    pub fn load_changed(
+        &mut self,
+        root: &Path,
+        options: &LoadOptions<'_>,
+        changed: &[String],
+    ) -> Result<Content, Vec<Diagnostic>> {
+        let content_dir = root.join("content");
+        let Some((mut files, walk_diagnostics)) = self.listing.take() else {
+            return self.load(root, options);
+        };
+        if !walk_diagnostics.is_empty() {
+            return self.load(root, options);
+        }
+        for path in changed {
+            self.files.remove(path);
+            let ignored = path.split('/').any(is_ignored);
+            match std::fs::metadata(content_dir.join(path)) {
+                Ok(meta) if meta.is_dir() => return self.load(root, options),
+                Ok(meta) if meta.is_file() && !ignored => {
+                    if let Err(at) = files.binary_search(path) {
+                        files.insert(at, path.clone());
+                    }
+                }
+                _ => {
+                    // Gone (or now ignored): the file, or a folder and everything in it.
+                    let folder = format!("{path}/");
+                    files.retain(|f| f != path && !f.starts_with(&folder));
+                    self.files.retain(|f, _| !f.starts_with(&folder));
+                }
+            }
+        }
+        self.load_listed(&content_dir, options, (files, walk_diagnostics))
+    }
+
+    /// Loads the files of `listing`; files missing from the cache are read.
+    fn load_listed(
+        &mut self,
+        content_dir: &Path,
+        options: &LoadOptions<'_>,
+        listing: (Vec<String>, Vec<Diagnostic>),
+    ) -> Result<Content, Vec<Diagnostic>> {
+        let result = self.load_files(content_dir, options, &listing.0, &listing.1);
+        self.listing = Some(listing);
+        result
+    }
+
+    fn load_files(
+        &mut self,
+        content_dir: &Path,
+        options: &LoadOptions<'_>,
+        files: &[String],
+        walk_diagnostics: &[Diagnostic],
+    ) -> Result<Content, Vec<Diagnostic>> {
+        let mut diagnostics = walk_diagnostics.to_vec();
         let markdown: Vec<&String> = files.iter().filter(|f| f.ends_with(".md")).collect();
-        let other: std::collections::HashSet<&str> = files
+        let other: HashSet<&str> = files
             .iter()
             .filter(|f| !f.ends_with(".md"))
             .map(String::as_str)
             .collect();
 
         // Pass 1: read and validate front matter of new and changed files.
-        let present: std::collections::HashSet<&str> =
-            markdown.iter().map(|m| m.as_str()).collect();
-        self.files.retain(|path, _| present.contains(path.as_str()));
-        let stamps: Vec<Stamp> = markdown
-            .par_iter()
-            .map(|p| stamp(&content_dir.join(p)))
-            .collect();
-        let stale: Vec<(&String, Stamp)> = markdown
+        let stale: Vec<&String> = markdown
             .iter()
-            .zip(stamps)
-            .filter(|(path, stamp)| self.files.get(**path).is_none_or(|f| f.stamp != *stamp))
-            .map(|(path, stamp)| (*path, stamp))
+            .filter(|path| !self.files.contains_key(**path))
+            .copied()
             .collect();
         let fresh: Vec<(String, CachedFile)> = stale
             .par_iter()
-            .map(|(path, stamp)| {
-                let parsed = parse_file(&content_dir, path, options).map(Arc::new);
+            .map(|path| {
+                // Stamped before reading: a save during the read makes the next load read again.
+                let stamp = stamp(&content_dir.join(path));
+                let parsed = parse_file(content_dir, path, options).map(Arc::new);
                 (
                     path.to_string(),
                     CachedFile {
-                        stamp: *stamp,
+                        stamp,
                         parsed,
                         rendered: None,
                     },
@@ -227,30 +340,65 @@ impl ContentCache {
         self.files.extend(fresh);
 
         let mut parsed: Vec<Arc<Parsed>> = Vec::with_capacity(markdown.len());
+        // A file with front-matter errors still has an address: links to it are not reported
+        // as broken on top of its own errors.
+        let mut failed_urls: Vec<(&str, String)> = Vec::new();
         for path in &markdown {
             match &self.files[*path].parsed {
                 Ok(file) => parsed.push(Arc::clone(file)),
-                Err(errors) => diagnostics.extend(errors.iter().cloned()),
+                Err(errors) => {
+                    diagnostics.extend(errors.iter().cloned());
+                    failed_urls.extend(url_of(path).map(|url| (path.as_str(), url)));
+                }
             }
         }
         parsed.retain(|p| options.drafts || !p.draft);
         check_duplicate_slugs(&parsed, &mut diagnostics);
 
         // Pass 2: render bodies whose file or link context changed.
-        let mut pages_by_path: HashMap<String, String> = parsed
-            .iter()
-            .map(|p| (p.content_path.clone(), p.url.clone()))
-            .collect();
-        // A file with front-matter errors still has an address: links to it are not reported
-        // as broken on top of its own errors.
-        for path in &markdown {
-            if self.files[*path].parsed.is_err() {
-                if let Some(url) = url_of(path) {
-                    pages_by_path.entry(path.to_string()).or_insert(url);
-                }
-            }
+        let mut pages_by_path: HashMap<&str, &str> =
+            HashMap::with_capacity_and_hasher(parsed.len(), Default::default());
+        pages_by_path.extend(
+            parsed
+                .iter()
+                .map(|p| (p.content_path.as_str(), p.url.as_str())),
+        );
+        for (path, url) in &failed_urls {
+            pages_by_path.entry(path).or_insert(url);
         }
-        let context_key = link_context_key(&pages_by_path, &other, options);
+        let other_files: Vec<&str> = other_sorted(files);
+        let link_context = LinkContext {
+            pages: HashMap::default(),
+            other: Vec::new(),
+            base_path: options.config.base_url.path.clone(),
+            unsafe_html: options.config.markdown.unsafe_html,
+            html: options.html,
+        };
+        let unchanged = self.link_context.as_ref().is_some_and(|(previous, _)| {
+            previous.options_equal(&link_context)
+                && previous.other == other_files
+                && previous.pages.len() == pages_by_path.len()
+                && pages_by_path
+                    .iter()
+                    .all(|(path, url)| previous.pages.get(*path).is_some_and(|u| u == url))
+        });
+        if !unchanged {
+            let link_context = LinkContext {
+                pages: pages_by_path
+                    .iter()
+                    .map(|(path, url)| (path.to_string(), url.to_string()))
+                    .collect(),
+                other: other_files.iter().map(|f| f.to_string()).collect(),
+                ..link_context
+            };
+            let key = link_context.key();
+            self.link_context = Some((link_context, key));
+        }
+        let Some((link_context, context_key)) = &self.link_context else {
+            unreachable!("the link context was just set")
+        };
+        let context_key = *context_key;
+        let pages_by_path = &link_context.pages;
         let file_exists = |path: &str| other.contains(path);
         let base_path = options.config.base_url.path.as_str();
         let to_render: Vec<&Arc<Parsed>> = parsed
@@ -263,7 +411,7 @@ impl ContentCache {
                 let dir = file.content_path.rsplit_once('/').map_or("", |(d, _)| d);
                 let cx = markdown::Context {
                     dir,
-                    pages: &pages_by_path,
+                    pages: pages_by_path,
                     file_exists: &file_exists,
                     base_path,
                     unsafe_html: options.config.markdown.unsafe_html,
@@ -287,9 +435,21 @@ impl ContentCache {
                     }
                     _ => Vec::new(),
                 };
+                let practice = match (file.kind, &file.meta) {
+                    (Kind::Practice, Some(meta)) => Some(Arc::new(Practice {
+                        slug: file.slug.clone(),
+                        url: file.url.clone(),
+                        source_path: file.source_path.clone(),
+                        meta: Arc::clone(meta),
+                        front_matter_hash: file.front_matter_hash,
+                        body: Arc::clone(&body),
+                    })),
+                    _ => None,
+                };
                 (
                     file.content_path.clone(),
                     Arc::new(Rendered {
+                        practice,
                         body,
                         assets: r.assets,
                         problems: r.problems,
@@ -326,16 +486,12 @@ impl ContentCache {
                 }
             }
             content.assets.extend(rendered.assets.iter().cloned());
-            let body = Arc::clone(&rendered.body);
             match (file.kind, &file.meta) {
-                (Kind::Practice, Some(meta)) => content.practices.push(Practice {
-                    slug: file.slug.clone(),
-                    url: file.url.clone(),
-                    source_path: file.source_path.clone(),
-                    meta: meta.clone(),
-                    front_matter_hash: file.front_matter_hash,
-                    body,
-                }),
+                (Kind::Practice, Some(_)) => {
+                    if let Some(practice) = &rendered.practice {
+                        content.practices.push(Arc::clone(practice));
+                    }
+                }
                 (kind, _) => {
                     let page = Page {
                         slug: file.slug.clone(),
@@ -343,7 +499,7 @@ impl ContentCache {
                         source_path: file.source_path.clone(),
                         title: file.page_title.clone(),
                         description: file.page_description.clone(),
-                        body,
+                        body: Arc::clone(&rendered.body),
                     };
                     if kind == Kind::Home {
                         content.home = Some(page);
@@ -362,26 +518,6 @@ impl ContentCache {
             Err(diagnostics)
         }
     }
-}
-
-/// What a body's rendering depends on besides its own text: which pages and files exist.
-fn link_context_key(
-    pages: &HashMap<String, String>,
-    other: &std::collections::HashSet<&str>,
-    options: &LoadOptions<'_>,
-) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    let mut pages: Vec<_> = pages.iter().collect();
-    pages.sort();
-    pages.hash(&mut hasher);
-    let mut other: Vec<_> = other.iter().collect();
-    other.sort();
-    other.hash(&mut hasher);
-    options.config.base_url.path.hash(&mut hasher);
-    options.config.markdown.unsafe_html.hash(&mut hasher);
-    options.html.hash(&mut hasher);
-    hasher.finish()
 }
 
 /// Lists content files (content-relative, `/`-separated, sorted), skipping hidden and editor
@@ -441,6 +577,8 @@ fn walk(content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
             }
         }
     }
+    // Sorted as strings (not walk order), so that `load_changed` can keep the list sorted.
+    files.sort_unstable();
     files
 }
 
@@ -655,7 +793,8 @@ fn file_slug(content_path: &str) -> String {
 }
 
 fn check_duplicate_slugs(parsed: &[Arc<Parsed>], diagnostics: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<(bool, &str), &Parsed> = HashMap::new();
+    let mut seen: HashMap<(bool, &str), &Parsed> =
+        HashMap::with_capacity_and_hasher(parsed.len(), Default::default());
     for file in parsed.iter().map(|f| &**f) {
         if file.kind == Kind::Home {
             continue;

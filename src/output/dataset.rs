@@ -1,9 +1,10 @@
 //! The open dataset: every practice's metadata as JSON and as CSV.
 
-use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use serde::Serialize;
 
 use crate::library::Library;
@@ -50,12 +51,15 @@ fn record(lib: &Library, i: usize) -> Record<'_> {
 /// One practice's entry in each file: pretty JSON as an element of the top-level array, and a
 /// CSV line.
 struct Row {
+    /// What the row was made of, checked on a cache hit.
+    front_matter_hash: u64,
+    url: String,
     json: Vec<u8>,
     csv: String,
 }
 
 impl Row {
-    fn new(record: &Record<'_>) -> Row {
+    fn new(front_matter_hash: u64, url: &str, record: &Record<'_>) -> Row {
         // An element of a pretty-printed array is the array of one, without its brackets.
         let one = serde_json::to_vec_pretty(&[record]).unwrap_or_default();
         let json = one
@@ -63,6 +67,8 @@ impl Row {
             .unwrap_or_default()
             .to_vec();
         Row {
+            front_matter_hash,
+            url: url.to_string(),
             json,
             csv: csv_line(record),
         }
@@ -70,30 +76,53 @@ impl Row {
 }
 
 /// Rows of the dataset by what they are made of (front matter and URL), so that `serve`
-/// re-serialises only what an edit changed. Valid for one configuration, like the content
-/// cache. A full build starts from an empty one.
+/// re-serialises only what an edit changed, and the files of the last call, returned as they
+/// are when no row changed. Valid for one configuration, like the content cache. A full build
+/// starts from an empty one.
 #[derive(Default)]
 pub struct DatasetCache {
-    rows: HashMap<(u64, String), Arc<Row>>,
+    rows: FxHashMap<u64, Arc<Row>>,
+    last: Option<(Vec<Arc<Row>>, DatasetFiles)>,
 }
 
 /// `data/practices.json` and `data/practices.csv`.
-pub fn files(lib: &Library, cache: &mut DatasetCache) -> (Vec<u8>, Vec<u8>) {
+#[derive(Clone)]
+pub struct DatasetFiles {
+    pub json: Arc<[u8]>,
+    pub csv: Arc<[u8]>,
+}
+
+/// `data/practices.json` and `data/practices.csv`.
+pub fn files(lib: &Library, cache: &mut DatasetCache) -> DatasetFiles {
     let key = |i: usize| {
         let p = &lib.practices[i];
-        (p.front_matter_hash, p.url.clone())
+        FxBuildHasher.hash_one((p.front_matter_hash, &p.url))
     };
-    let fresh: Vec<((u64, String), Arc<Row>)> = (0..lib.practices.len())
-        .into_par_iter()
-        .filter(|&i| !cache.rows.contains_key(&key(i)))
-        .map(|i| (key(i), Arc::new(Row::new(&record(lib, i)))))
-        .collect();
-    cache.rows.extend(fresh);
+    let cached = |i: usize| {
+        let p = &lib.practices[i];
+        cache
+            .rows
+            .get(&key(i))
+            .filter(|row| row.front_matter_hash == p.front_matter_hash && row.url == p.url)
+            .cloned()
+    };
     let rows: Vec<Arc<Row>> = (0..lib.practices.len())
-        .map(|i| Arc::clone(&cache.rows[&key(i)]))
+        .into_par_iter()
+        .map(|i| {
+            cached(i).unwrap_or_else(|| {
+                let p = &lib.practices[i];
+                Arc::new(Row::new(p.front_matter_hash, &p.url, &record(lib, i)))
+            })
+        })
         .collect();
-    let live: HashSet<(u64, String)> = (0..lib.practices.len()).map(key).collect();
-    cache.rows.retain(|key, _| live.contains(key));
+    cache.rows = (0..rows.len()).map(key).zip(rows.iter().cloned()).collect();
+    if let Some((last_rows, files)) = &cache.last {
+        if last_rows.len() == rows.len()
+            && last_rows.iter().zip(&rows).all(|(a, b)| Arc::ptr_eq(a, b))
+        {
+            return files.clone();
+        }
+    }
 
     let mut json = Vec::with_capacity(rows.iter().map(|r| r.json.len() + 2).sum::<usize>() + 4);
     if rows.is_empty() {
@@ -110,11 +139,18 @@ pub fn files(lib: &Library, cache: &mut DatasetCache) -> (Vec<u8>, Vec<u8>) {
     }
     json.push(b'\n');
 
-    let mut csv = String::from(CSV_HEADER);
+    let mut csv =
+        String::with_capacity(rows.iter().map(|r| r.csv.len()).sum::<usize>() + CSV_HEADER.len());
+    csv.push_str(CSV_HEADER);
     for row in &rows {
         csv.push_str(&row.csv);
     }
-    (json, csv.into_bytes())
+    let files = DatasetFiles {
+        json: json.into(),
+        csv: csv.into_bytes().into(),
+    };
+    cache.last = Some((rows, files.clone()));
+    files
 }
 
 /// RFC 4180 CSV with a UTF-8 byte order mark, so that Excel on Russian Windows opens it right.

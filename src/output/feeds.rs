@@ -10,6 +10,20 @@ pub const FEED_SIZE: usize = 30;
 /// Escapes text for XML element content and attribute values.
 pub fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    xml_escape_into(&mut out, text);
+    out
+}
+
+/// [`xml_escape`], appending to `out`.
+fn xml_escape_into(out: &mut String, text: &str) {
+    // Most text needs no escaping at all.
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'') || b < 0x20)
+    {
+        out.push_str(text);
+        return;
+    }
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -22,7 +36,6 @@ pub fn xml_escape(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// An Atom feed of the newest practices among `items` (indices, newest first).
@@ -84,12 +97,13 @@ fn entry_date(lib: &Library, i: usize) -> String {
 pub fn sitemap(lib: &Library, paths: &[String]) -> String {
     let abs = lib.config.base_url.absolute();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    xml.reserve(paths.iter().map(|p| p.len() + abs.len() + 25).sum());
     for path in paths {
-        let _ = writeln!(
-            xml,
-            "  <url><loc>{}</loc></url>",
-            xml_escape(&format!("{abs}{path}"))
-        );
+        // Escaping works character by character, so the parts can be escaped one by one.
+        xml.push_str("  <url><loc>");
+        xml_escape_into(&mut xml, &abs);
+        xml_escape_into(&mut xml, path);
+        xml.push_str("</loc></url>\n");
     }
     xml.push_str("</urlset>\n");
     xml

@@ -241,9 +241,9 @@ pub fn write_companions(
         feeds::sitemap(lib, &sitemap_paths(lib)).as_bytes(),
     )?;
     sink.write("robots.txt", feeds::robots(lib).as_bytes())?;
-    let (json, csv) = dataset::files(lib, dataset);
-    sink.write("data/practices.json", &json)?;
-    sink.write("data/practices.csv", &csv)?;
+    let data = dataset::files(lib, dataset);
+    sink.write("data/practices.json", &data.json)?;
+    sink.write("data/practices.csv", &data.csv)?;
     Ok(())
 }
 

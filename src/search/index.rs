@@ -14,7 +14,7 @@
 //! by number and delta-encoded postings stay small.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -30,6 +30,9 @@ use crate::library::Library;
 pub const GROUP: usize = 6;
 /// A shard is closed once its encoded size passes this many bytes.
 pub const SHARD_BYTES: usize = 12 * 1024;
+/// A rebuild in which at most this many documents changed in place updates the postings;
+/// more, and they are built again.
+const INCREMENTAL_DOCUMENTS: usize = 16;
 /// Characters of body text kept per document for snippets.
 pub const SNIPPET_CHARS: usize = 120;
 
@@ -81,20 +84,32 @@ pub fn build(lib: &Library) -> Vec<IndexFile> {
         .reduce(Partial::default, Partial::merge);
     let Partial {
         terms: names,
-        postings,
+        mut postings,
         ..
     } = postings;
-    let snippets: Vec<Arc<str>> = lib
+    // Threads saw documents in any order.
+    postings
+        .par_iter_mut()
+        .for_each(|list| list.sort_unstable_by_key(|&(doc, _)| doc));
+    let mut order: Vec<u32> = (0..names.len() as u32).collect();
+    order.par_sort_unstable_by(|&a, &b| utf16_order(&names[a as usize], &names[b as usize]));
+    let terms = order.iter().map(|&id| {
+        (
+            names[id as usize].as_str(),
+            postings[id as usize].as_slice(),
+        )
+    });
+    let rows: Vec<Vec<u8>> = lib
         .practices
         .par_iter()
-        .map(|p| snippet_text(&p.body.html).into())
+        .map(|p| result_row(lib, p, &snippet_text(&p.body.html)))
         .collect();
-    encode(
-        lib,
-        names.into_iter().zip(postings).collect(),
-        &snippets,
-        &mut Compressed::default(),
-    )
+    encode(lib, terms, &rows, &mut Compressed::default())
+}
+
+/// JavaScript compares strings by UTF-16 code units; terms are sorted the same way.
+fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
 }
 
 /// What an index build can reuse from the previous one: each document's weighted terms
@@ -102,42 +117,55 @@ pub fn build(lib: &Library) -> Vec<IndexFile> {
 /// raw bytes). `serve` keeps one, so a rebuild analyses only the edited practice.
 #[derive(Default)]
 pub struct IndexCache {
-    documents: HashMap<u64, Arc<Vec<(u32, u8)>>>,
-    ids: HashMap<Arc<str>, u32>,
+    documents: FxHashMap<u64, Arc<Vec<(u32, u8)>>>,
+    ids: FxHashMap<Arc<str>, u32>,
+    /// Every term seen, by id; ids are never reused, so a term's id is stable.
     terms: Vec<Arc<str>>,
+    /// Each term's postings as of the last build, sorted by document.
+    postings: Vec<Vec<(u32, u8)>>,
+    /// The document keys of the last build, in document order.
+    keys: Vec<u64>,
+    /// Term ids in [`utf16_order`]: a save adds a term or two, inserted in place, instead of
+    /// sorting a hundred thousand terms again.
+    order: Vec<u32>,
     compressed: Compressed,
-    /// Snippet text by body hash.
-    snippets: HashMap<u64, Arc<str>>,
+    /// Result rows by document key and address.
+    rows: FxHashMap<u64, Arc<[u8]>>,
 }
 
-/// Gzipped bytes by a hash of the raw bytes.
+/// A compressed file: the gzipped bytes and their content hash.
+struct Gzipped {
+    raw: Vec<u8>,
+    gz: Vec<u8>,
+    hash: String,
+}
+
+/// Gzipped files by a hash of their raw bytes (checked byte for byte on a hit).
 #[derive(Default)]
-struct Compressed(HashMap<u64, Arc<Vec<u8>>>);
+struct Compressed(FxHashMap<u64, Arc<Gzipped>>);
 
 impl Compressed {
     /// Gzips every buffer, reusing earlier results; only new ones are compressed (in parallel).
-    fn gzip_all(&mut self, raw: &[&[u8]]) -> Vec<Vec<u8>> {
+    fn gzip_all(&mut self, raw: Vec<Vec<u8>>) -> Vec<Arc<Gzipped>> {
         let keys: Vec<u64> = raw
             .par_iter()
-            .map(|bytes| {
-                use std::hash::{Hash, Hasher};
-                let mut hasher = std::collections::hash_map::DefaultHasher::new();
-                bytes.hash(&mut hasher);
-                hasher.finish()
+            .map(|bytes| rustc_hash::FxBuildHasher.hash_one(bytes))
+            .collect();
+        let previous = &self.0;
+        let files: Vec<Arc<Gzipped>> = raw
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, raw)| {
+                let cached = previous.get(&keys[i]).filter(|file| file.raw == raw);
+                cached.cloned().unwrap_or_else(|| {
+                    let gz = gzip(&raw);
+                    let hash = content_hash(&gz);
+                    Arc::new(Gzipped { raw, gz, hash })
+                })
             })
             .collect();
-        let fresh: Vec<(u64, Vec<u8>)> = (0..raw.len())
-            .into_par_iter()
-            .filter(|&i| !self.0.contains_key(&keys[i]))
-            .map(|i| (keys[i], gzip(raw[i])))
-            .collect();
-        for (key, bytes) in fresh {
-            self.0.insert(key, Arc::new(bytes));
-        }
-        let out = keys.iter().map(|k| self.0[k].to_vec()).collect();
-        let live: std::collections::HashSet<u64> = keys.into_iter().collect();
-        self.0.retain(|k, _| live.contains(k));
-        out
+        self.0 = keys.into_iter().zip(files.iter().cloned()).collect();
+        files
     }
 }
 
@@ -174,42 +202,109 @@ pub fn build_with(lib: &Library, cache: &mut IndexCache) -> Vec<IndexFile> {
             .collect();
         cache.documents.insert(keys[doc], Arc::new(list));
     }
-    let live: std::collections::HashSet<u64> = keys.iter().copied().collect();
+    cache.update_postings(&keys);
+    let live: rustc_hash::FxHashSet<u64> = keys.iter().copied().collect();
     cache.documents.retain(|key, _| live.contains(key));
-    let mut counts = vec![0usize; cache.terms.len()];
-    for key in &keys {
-        for &(id, _) in cache.documents[key].iter() {
-            counts[id as usize] += 1;
-        }
-    }
-    let mut postings: Vec<Vec<(u32, u8)>> = counts.into_iter().map(Vec::with_capacity).collect();
-    for (doc, key) in keys.iter().enumerate() {
-        for &(id, weight) in cache.documents[key].iter() {
-            postings[id as usize].push((doc as u32, weight));
-        }
-    }
+    cache.keys = keys;
+    cache.sort_new_terms();
+    let postings = &cache.postings;
     let terms = cache
-        .terms
+        .order
         .iter()
-        .zip(postings)
-        .filter(|(_, list)| !list.is_empty())
-        .map(|(term, list)| (term.to_string(), list))
-        .collect();
-    let fresh: Vec<(u64, Arc<str>)> = lib
+        .map(|&id| (&*cache.terms[id as usize], postings[id as usize].as_slice()))
+        .filter(|(_, list)| !list.is_empty());
+
+    let base = &lib.config.base_url.path;
+    let row_keys: Vec<u64> = lib
         .practices
         .par_iter()
-        .filter(|p| !cache.snippets.contains_key(&p.body.hash))
-        .map(|p| (p.body.hash, snippet_text(&p.body.html).into()))
+        .zip(&cache.keys)
+        .map(|(p, key)| rustc_hash::FxBuildHasher.hash_one((key, base, &p.url)))
         .collect();
-    cache.snippets.extend(fresh);
-    let snippets: Vec<Arc<str>> = lib
+    let fresh: Vec<(u64, Arc<[u8]>)> = lib
         .practices
-        .iter()
-        .map(|p| Arc::clone(&cache.snippets[&p.body.hash]))
+        .par_iter()
+        .zip(&row_keys)
+        .filter(|(_, key)| !cache.rows.contains_key(*key))
+        .map(|(p, key)| (*key, result_row(lib, p, &snippet_text(&p.body.html)).into()))
         .collect();
-    let live: std::collections::HashSet<u64> = lib.practices.iter().map(|p| p.body.hash).collect();
-    cache.snippets.retain(|hash, _| live.contains(hash));
-    encode(lib, terms, &snippets, &mut cache.compressed)
+    cache.rows.extend(fresh);
+    let rows: Vec<Arc<[u8]>> = row_keys
+        .iter()
+        .map(|k| Arc::clone(&cache.rows[k]))
+        .collect();
+    let live: rustc_hash::FxHashSet<u64> = row_keys.into_iter().collect();
+    cache.rows.retain(|key, _| live.contains(key));
+    encode(lib, terms, &rows, &mut cache.compressed)
+}
+
+impl IndexCache {
+    /// Brings [`IndexCache::postings`] from the documents of the last build
+    /// ([`IndexCache::keys`]) to those of `keys`. When only a few documents changed in place
+    /// (a save), only their entries move; otherwise every list is built again. The analysed
+    /// terms of both the old and the new documents must be in `documents`.
+    fn update_postings(&mut self, keys: &[u64]) {
+        self.postings.resize_with(self.terms.len(), Vec::new);
+        let changed: Option<Vec<usize>> = (self.keys.len() == keys.len()).then(|| {
+            (0..keys.len())
+                .filter(|&d| self.keys[d] != keys[d])
+                .take(INCREMENTAL_DOCUMENTS + 1)
+                .collect()
+        });
+        if let Some(changed) = changed.filter(|c| c.len() <= INCREMENTAL_DOCUMENTS) {
+            for doc in changed {
+                let at =
+                    |list: &Vec<(u32, u8)>| list.binary_search_by_key(&(doc as u32), |&(d, _)| d);
+                for &(id, _) in self.documents[&self.keys[doc]].iter() {
+                    let list = &mut self.postings[id as usize];
+                    if let Ok(i) = at(list) {
+                        list.remove(i);
+                    }
+                }
+                for &(id, weight) in self.documents[&keys[doc]].iter() {
+                    let list = &mut self.postings[id as usize];
+                    match at(list) {
+                        Ok(i) => list[i] = (doc as u32, weight),
+                        Err(i) => list.insert(i, (doc as u32, weight)),
+                    }
+                }
+            }
+            return;
+        }
+        let mut counts = vec![0usize; self.terms.len()];
+        for key in keys {
+            for &(id, _) in self.documents[key].iter() {
+                counts[id as usize] += 1;
+            }
+        }
+        // Documents in order: each list comes out sorted by document.
+        self.postings = counts.into_iter().map(Vec::with_capacity).collect();
+        for (doc, key) in keys.iter().enumerate() {
+            for &(id, weight) in self.documents[key].iter() {
+                self.postings[id as usize].push((doc as u32, weight));
+            }
+        }
+    }
+
+    /// Brings [`IndexCache::order`] up to date with the terms added since the last call.
+    fn sort_new_terms(&mut self) {
+        let sorted = self.order.len();
+        let added = self.terms.len() - sorted;
+        let terms = &self.terms;
+        if added > sorted / 16 {
+            self.order = (0..terms.len() as u32).collect();
+            self.order
+                .par_sort_unstable_by(|&a, &b| utf16_order(&terms[a as usize], &terms[b as usize]));
+            return;
+        }
+        for id in sorted as u32..terms.len() as u32 {
+            let term = &terms[id as usize];
+            let at = self
+                .order
+                .partition_point(|&other| utf16_order(&terms[other as usize], term).is_lt());
+            self.order.insert(at, id);
+        }
+    }
 }
 
 /// A hash of everything the index holds about a practice: its front matter (title, tags,
@@ -238,64 +333,61 @@ fn analyse(lib: &Library, doc: usize, analyzer: &Analyzer) -> Vec<(String, u8)> 
 }
 
 /// Sorts the terms, cuts them into shards and writes every file of the index.
-fn encode(
+/// `terms` come in [`utf16_order`], each with its postings sorted by document; `rows` holds
+/// one [`result_row`] per document.
+fn encode<'a>(
     lib: &Library,
-    mut terms: Vec<(String, Vec<(u32, u8)>)>,
-    snippets: &[Arc<str>],
+    terms: impl Iterator<Item = (&'a str, &'a [(u32, u8)])>,
+    rows: &[impl AsRef<[u8]> + Sync],
     compressed: &mut Compressed,
 ) -> Vec<IndexFile> {
-    terms
-        .par_iter_mut()
-        .for_each(|(_, list)| list.sort_unstable_by_key(|&(doc, _)| doc));
-    // JavaScript compares strings by UTF-16 code units; sort the same way.
-    terms.par_sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-
     // Cut into shards (raw), then compress every file in one parallel pass.
-    let mut raw_shards: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut first_terms: Vec<String> = Vec::new();
+    let mut raw: Vec<Vec<u8>> = Vec::new();
     let mut shard = ShardWriter::default();
-    for (term, list) in &terms {
+    for (term, list) in terms {
         shard.push(term, list);
         if shard.bytes.len() >= SHARD_BYTES {
-            raw_shards.push(shard.finish());
+            let (first, bytes) = shard.finish();
+            first_terms.push(first);
+            raw.push(bytes);
         }
     }
     if shard.count > 0 {
-        raw_shards.push(shard.finish());
+        let (first, bytes) = shard.finish();
+        first_terms.push(first);
+        raw.push(bytes);
     }
-    let raw_results = result_rows(lib, snippets);
-    let raw_facets = facet_columns(lib);
-    let mut raw: Vec<&[u8]> = raw_shards.iter().map(|(_, b)| b.as_slice()).collect();
-    raw.extend(raw_results.iter().map(Vec::as_slice));
-    raw.push(&raw_facets);
-    let mut gz = compressed.gzip_all(&raw).into_iter();
+    let shard_count = raw.len();
+    raw.par_extend(rows.par_chunks(GROUP).map(result_group));
+    raw.push(facet_columns(lib));
+    let gzipped = compressed.gzip_all(raw);
 
-    let mut files = Vec::with_capacity(raw.len() + 1);
-    let mut shards: Vec<String> = Vec::with_capacity(raw_shards.len());
-    for (n, (first, _)) in raw_shards.into_iter().enumerate() {
+    let mut files = Vec::with_capacity(gzipped.len() + 1);
+    let mut hashes = Vec::with_capacity(gzipped.len());
+    let mut facets_name = String::new();
+    for (n, file) in gzipped.iter().enumerate() {
+        let path = if n < shard_count {
+            format!("search/s/{n}.bin")
+        } else if n + 1 < gzipped.len() {
+            format!("search/r/{}.bin", n - shard_count)
+        } else {
+            facets_name = format!("{}.bin", file.hash);
+            format!("search/{facets_name}")
+        };
         files.push(IndexFile {
-            path: format!("search/s/{n}.bin"),
-            bytes: gz.next().unwrap_or_default(),
+            path,
+            bytes: file.gz.clone(),
         });
-        shards.push(first);
+        hashes.push(&file.hash);
     }
-    for n in 0..raw_results.len() {
-        files.push(IndexFile {
-            path: format!("search/r/{n}.bin"),
-            bytes: gz.next().unwrap_or_default(),
-        });
-    }
-    let facets = gz.next().unwrap_or_default();
-    let facets_name = format!("{}.bin", content_hash(&facets));
-    files.push(IndexFile {
-        path: format!("search/{facets_name}"),
-        bytes: facets,
-    });
+    let shards = first_terms;
 
     let version = {
-        let mut all = Vec::with_capacity(files.len() * 8);
-        for file in &files {
+        let mut all = Vec::with_capacity(files.len() * 24);
+        for (file, hash) in files.iter().zip(hashes) {
             all.extend_from_slice(file.path.as_bytes());
-            all.extend_from_slice(content_hash(&file.bytes).as_bytes());
+            all.extend_from_slice(hash.as_bytes());
         }
         content_hash(&all)
     };
@@ -527,30 +619,31 @@ fn facet_columns(lib: &Library) -> Vec<u8> {
     bytes
 }
 
-/// `[title, url, summary, snippet text]` per document as JSON, `GROUP` documents per file.
-fn result_rows(lib: &Library, snippets: &[Arc<str>]) -> Vec<Vec<u8>> {
-    let base = &lib.config.base_url.path;
-    lib.practices
-        .par_chunks(GROUP)
-        .zip(snippets.par_chunks(GROUP))
-        .map(|(chunk, snippets)| {
-            let urls: Vec<String> = chunk.iter().map(|p| format!("{base}{}", p.url)).collect();
-            let rows: Vec<[&str; 4]> = chunk
-                .iter()
-                .zip(snippets)
-                .zip(&urls)
-                .map(|((p, snippet), url)| {
-                    [
-                        p.meta.title.as_str(),
-                        url,
-                        p.meta.summary.as_deref().unwrap_or_default(),
-                        snippet,
-                    ]
-                })
-                .collect();
-            serde_json::to_vec(&rows).unwrap_or_default()
-        })
-        .collect()
+/// A document's `[title, url, summary, snippet text]` as JSON.
+fn result_row(lib: &Library, p: &crate::content::Practice, snippet: &str) -> Vec<u8> {
+    let url = format!("{}{}", lib.config.base_url.path, p.url);
+    let row = [
+        p.meta.title.as_str(),
+        &url,
+        p.meta.summary.as_deref().unwrap_or_default(),
+        snippet,
+    ];
+    serde_json::to_vec(&row).unwrap_or_default()
+}
+
+/// A result-text file: the JSON array of `GROUP` rows.
+fn result_group(rows: &[impl AsRef<[u8]>]) -> Vec<u8> {
+    let mut bytes =
+        Vec::with_capacity(rows.iter().map(|r| r.as_ref().len() + 1).sum::<usize>() + 2);
+    bytes.push(b'[');
+    for (n, row) in rows.iter().enumerate() {
+        if n > 0 {
+            bytes.push(b',');
+        }
+        bytes.extend_from_slice(row.as_ref());
+    }
+    bytes.push(b']');
+    bytes
 }
 
 /// The start of a body's text as one line, cut at a word boundary near `SNIPPET_CHARS`.
