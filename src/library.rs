@@ -94,15 +94,7 @@ impl Library {
                 .cmp(&sort_key(a))
                 .then_with(|| a.slug.cmp(&b.slug))
         });
-        // The model depends on front matter and addresses only, which the hash stands for.
-        let unchanged = previous.filter(|previous| {
-            previous.practices.len() == practices.len()
-                && previous
-                    .practices
-                    .iter()
-                    .zip(&practices)
-                    .all(|(a, b)| a.front_matter_hash == b.front_matter_hash && a.url == b.url)
-        });
+        let unchanged = previous.filter(|previous| same_practices(&previous.practices, &practices));
         let (taxonomies, practice_tags, related) = match unchanged {
             Some(previous) => (
                 previous.taxonomies.clone(),
@@ -129,12 +121,30 @@ impl Library {
         }
     }
 
+    /// Whether `other` has the same practices in the same order, each with the same front
+    /// matter, address and source file: then it has the same taxonomies and related
+    /// practices, and every practice card shows the same things (bodies may differ).
+    pub fn same_model(&self, other: &Library) -> bool {
+        same_practices(&self.practices, &other.practices)
+    }
+
     /// The district term index of a practice's region, if it has one.
     pub fn district_of(&self, practice: usize) -> Option<usize> {
         self.regions
             .get(self.practices[practice].meta.region)
             .district
     }
+}
+
+/// See [`Library::same_model`]: the model depends on front matter and addresses only, which
+/// the front-matter hash stands for (within one configuration).
+fn same_practices(a: &[Arc<Practice>], b: &[Arc<Practice>]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(a, b)| {
+            a.front_matter_hash == b.front_matter_hash
+                && a.url == b.url
+                && a.source_path == b.source_path
+        })
 }
 
 fn sort_key(p: &Practice) -> (i32, u32, u32) {

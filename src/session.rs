@@ -10,6 +10,7 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rustc_hash::FxHashMap;
@@ -69,10 +70,12 @@ struct State {
     pages: Fingerprints,
     /// Every file of the current output, site-relative.
     files: BTreeSet<String>,
+    /// The practice cards' fingerprints of the last build.
+    cards: Vec<u64>,
     /// The bytes of the files besides pages (feeds, data, search index) as last written, so
     /// that a rebuild compares them in memory rather than reading megabytes back from disk.
     /// Empty after a full build: the first rebuild compares with the files on disk.
-    companions: FxHashMap<String, Vec<u8>>,
+    companions: FxHashMap<String, Arc<[u8]>>,
 }
 
 /// A site being served: its options and what the last successful build produced.
@@ -125,6 +128,7 @@ impl Session {
         output::dataset::files(&lib, &mut dataset);
         let global = renderer.global_fingerprint(&theme, &assets);
         let pages = renderer.fingerprints();
+        let cards = renderer.card_fingerprints().to_vec();
         let practices = lib.practices.len();
         self.state = Some(State {
             cache,
@@ -134,6 +138,7 @@ impl Session {
             global,
             pages,
             files,
+            cards,
             companions: FxHashMap::default(),
         });
         Ok(Rebuilt {
@@ -156,8 +161,11 @@ impl Session {
         let theme = Theme::load(&self.options.root, &lib.config.theme)?;
         let assets = output::asset_paths(&theme);
         let renderer = Renderer::new(&lib, &theme, &assets)?;
+        if lib.same_model(&state.library) {
+            renderer.reuse_card_fingerprints(std::mem::take(&mut state.cards));
+        }
         let global = renderer.global_fingerprint(&theme, &assets);
-        let empty = Fingerprints::new();
+        let empty = Fingerprints::default();
         let previous = if global == state.global {
             &state.pages
         } else {
@@ -201,8 +209,11 @@ impl Session {
             }
         }
         for (path, bytes) in &others {
+            // Cached files (most of the index, the dataset) come back as the same allocation.
             let changed = match state.companions.get(path) {
-                Some(old) => old != bytes && write(&output, path, bytes)?,
+                Some(old) => {
+                    !Arc::ptr_eq(old, bytes) && **old != **bytes && write(&output, path, bytes)?
+                }
                 None => write_if_changed(&output, path, bytes)?,
             };
             if changed {
@@ -217,6 +228,7 @@ impl Session {
         state.global = global;
         state.pages = fingerprints;
         state.files = files;
+        state.cards = renderer.card_fingerprints().to_vec();
         state.companions = others.into_iter().collect();
         let practices = lib.practices.len();
         drop(renderer);

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -201,7 +201,7 @@ fn write_files(
 ) -> Result<usize, Error> {
     files
         .par_iter()
-        .try_for_each(|file| sink.write(&file.path, &file.bytes))?;
+        .try_for_each(|file| sink.write_shared(&file.path, file.bytes.clone()))?;
     Ok(files.len())
 }
 
@@ -242,31 +242,36 @@ pub fn write_companions(
     )?;
     sink.write("robots.txt", feeds::robots(lib).as_bytes())?;
     let data = dataset::files(lib, dataset);
-    sink.write("data/practices.json", &data.json)?;
-    sink.write("data/practices.csv", &data.csv)?;
+    sink.write_shared("data/practices.json", data.json)?;
+    sink.write_shared("data/practices.csv", data.csv)?;
     Ok(())
 }
 
 /// A sink that keeps files in memory, for `serve`'s incremental rebuilds.
 #[derive(Default)]
 pub struct MemorySink {
-    files: Mutex<Vec<(String, Vec<u8>)>>,
+    files: Mutex<Vec<(String, Arc<[u8]>)>>,
 }
 
 impl MemorySink {
-    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<(String, Arc<[u8]>)> {
         let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
-        files.sort();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
         files
     }
 }
 
 impl Sink for MemorySink {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+        self.write_shared(path, bytes.into())
+    }
+
+    fn write_shared(&self, path: &str, bytes: Arc<[u8]>) -> Result<(), Error> {
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push((path.to_string(), bytes.to_vec()));
+            .push((path.to_string(), bytes));
         Ok(())
     }
 }

@@ -22,6 +22,12 @@ pub use views::{PracticeView, TermView};
 /// Where rendered files go. Paths are site-relative with `/` separators (`practices/x/index.html`).
 pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Error>;
+
+    /// Like [`Sink::write`], for bytes that may be shared (cached files of `serve`): a sink
+    /// that keeps files can keep these without copying them.
+    fn write_shared(&self, path: &str, bytes: std::sync::Arc<[u8]>) -> Result<(), Error> {
+        self.write(path, &bytes)
+    }
 }
 
 /// The templates every theme must have.
@@ -124,26 +130,59 @@ impl Fingerprint {
     }
 }
 
-/// A hash of everything a practice's card shows: its front matter and URL, and the name, slug
-/// and count of each of its terms (counts change when other practices change).
-fn card_fingerprint(lib: &Library, i: usize) -> u64 {
-    let p = &lib.practices[i];
-    let tax = &lib.taxonomies;
-    let mut hasher = Fingerprint::default();
-    hasher.add_hashed("card", &(p.front_matter_hash, &p.url, &p.source_path));
-    let mut term = |t: &Term| hasher.add_hashed("term", &(&t.name, &t.slug, t.practices.len()));
-    term(&tax.regions[p.meta.region]);
-    if let Some(d) = lib.district_of(i) {
-        term(&tax.districts[d]);
+/// Hashes of what a practice's card shows of each term: name, slug and count (counts change
+/// when other practices change). Computed once per term, not once per card and term.
+struct TermFingerprints {
+    regions: Vec<u64>,
+    districts: Vec<u64>,
+    sectors: Vec<u64>,
+    /// By year.
+    years: rustc_hash::FxHashMap<i32, u64>,
+    tags: Vec<u64>,
+}
+
+impl TermFingerprints {
+    fn new(lib: &Library) -> Self {
+        let hash = |t: &Term| {
+            let mut hasher = Fingerprint::default();
+            hasher.add_hashed("term", &(&t.name, &t.slug, t.practices.len()));
+            hasher.finish()
+        };
+        let tax = &lib.taxonomies;
+        TermFingerprints {
+            regions: tax.regions.iter().map(hash).collect(),
+            districts: tax.districts.iter().map(hash).collect(),
+            sectors: tax.sectors.iter().map(hash).collect(),
+            years: tax
+                .years
+                .iter()
+                .filter_map(|t| Some((t.slug.parse().ok()?, hash(t))))
+                .collect(),
+            tags: tax.tags.iter().map(hash).collect(),
+        }
     }
-    term(&tax.sectors[p.meta.sector]);
-    let year = p.meta.year.to_string();
-    tax.years
-        .iter()
-        .filter(|t| t.slug == year)
-        .for_each(&mut term);
+}
+
+/// A hash of everything a practice's card shows: its front matter and URL, and its terms.
+fn card_fingerprint(lib: &Library, terms: &TermFingerprints, i: usize) -> u64 {
+    let p = &lib.practices[i];
+    let mut hasher = Fingerprint::default();
+    // The path's bytes: hashing a `Path` parses it into components first.
+    hasher.add_hashed(
+        "card",
+        &(p.front_matter_hash, &p.url, p.source_path.as_os_str()),
+    );
+    hasher.add_hashed(
+        "terms",
+        &(
+            terms.regions[p.meta.region],
+            lib.district_of(i).map(|d| terms.districts[d]),
+            terms.sectors[p.meta.sector],
+            terms.years.get(&p.meta.year),
+        ),
+    );
     for &t in &lib.practice_tags[i] {
-        term(&tax.tags[t]);
+        hasher.add_hashed("tag", &terms.tags[t]);
     }
     hasher.finish()
 }
@@ -165,6 +204,9 @@ pub struct Renderer<'a> {
     /// Every practice's card as a template value, built once: a practice appears on a dozen
     /// list pages, and cloning a value only bumps reference counts.
     cards: Vec<std::sync::OnceLock<tera::Value>>,
+    /// Every card's fingerprint (for `serve`), computed on first use or handed over from the
+    /// previous rebuild when the library's model did not change.
+    card_fingerprints: std::sync::OnceLock<Vec<u64>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -201,7 +243,28 @@ impl<'a> Renderer<'a> {
             cards: (0..library.practices.len())
                 .map(|_| std::sync::OnceLock::new())
                 .collect(),
+            card_fingerprints: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Every practice card's fingerprint, in library order.
+    pub fn card_fingerprints(&self) -> &[u64] {
+        self.card_fingerprints.get_or_init(|| {
+            let lib = self.library;
+            let terms = TermFingerprints::new(lib);
+            (0..lib.practices.len())
+                .into_par_iter()
+                .map(|i| card_fingerprint(lib, &terms, i))
+                .collect()
+        })
+    }
+
+    /// Takes card fingerprints computed for an earlier library with the same model
+    /// ([`Library::same_model`]): every card shows the same front matter and terms.
+    pub fn reuse_card_fingerprints(&self, cards: Vec<u64>) {
+        if cards.len() == self.library.practices.len() {
+            let _ = self.card_fingerprints.set(cards);
+        }
     }
 
     /// Practice `i`'s card, built on first use (`serve` renders only a few lists).
@@ -243,16 +306,20 @@ impl<'a> Renderer<'a> {
         previous: &Fingerprints,
     ) -> Result<(RenderedPages, Fingerprints), Error> {
         let jobs = self.jobs(Fingerprinting::On);
-        let fingerprints = jobs
-            .iter()
-            .map(|j| (j.path.clone(), j.fingerprint))
-            .collect();
-        let pages = jobs
+        let mut fingerprints =
+            Fingerprints::with_capacity_and_hasher(jobs.len(), Default::default());
+        let mut changed = Vec::new();
+        for job in jobs {
+            if previous.get(&job.path) != Some(&job.fingerprint) {
+                changed.push((job.path.clone(), job.template, job.context));
+            }
+            fingerprints.insert(job.path, job.fingerprint);
+        }
+        let pages = changed
             .into_par_iter()
-            .filter(|job| previous.get(&job.path) != Some(&job.fingerprint))
-            .map(|job| {
-                let html = self.render_job(job.template, &job.path, job.context)?;
-                Ok((job.path, html))
+            .map(|(path, template, context)| {
+                let html = self.render_job(template, &path, context)?;
+                Ok((path, html))
             })
             .collect::<Result<Vec<_>, Error>>()?;
         Ok((pages, fingerprints))
@@ -308,13 +375,7 @@ impl<'a> Renderer<'a> {
         let lib = self.library;
         let on = fingerprinting == Fingerprinting::On;
         // One fingerprint per practice card, reused by every list and related block.
-        let cards: Option<Vec<u64>> = on.then(|| {
-            (0..lib.practices.len())
-                .into_par_iter()
-                .map(|i| card_fingerprint(lib, i))
-                .collect()
-        });
-        let cards = cards.as_deref();
+        let cards = on.then(|| self.card_fingerprints());
         let base = lib.config.base_url.path.as_str();
         let mut jobs = Vec::new();
         let all: Vec<usize> = (0..lib.practices.len()).collect();
@@ -509,7 +570,7 @@ impl<'a> Renderer<'a> {
 pub type RenderedPages = Vec<(String, Vec<u8>)>;
 
 /// Output path → fingerprint of each HTML page.
-pub type Fingerprints = std::collections::HashMap<String, u64>;
+pub type Fingerprints = rustc_hash::FxHashMap<String, u64>;
 
 /// `regions/x/` page 1 → `regions/x/`; page 3 → `regions/x/page/3/`.
 pub fn page_url(url: &str, number: usize) -> String {

@@ -51,7 +51,8 @@ const BODY: f32 = 1.0;
 /// A file of the index: path under the site root, and bytes.
 pub struct IndexFile {
     pub path: String,
-    pub bytes: Vec<u8>,
+    /// Shared with `serve`'s cache of compressed files.
+    pub bytes: Arc<[u8]>,
 }
 
 #[derive(Serialize)]
@@ -96,7 +97,7 @@ pub fn build(lib: &Library) -> Vec<IndexFile> {
     let terms = order.iter().map(|&id| {
         (
             names[id as usize].as_str(),
-            postings[id as usize].as_slice(),
+            encode_postings(&postings[id as usize]),
         )
     });
     let rows: Vec<Vec<u8>> = lib
@@ -123,6 +124,8 @@ pub struct IndexCache {
     terms: Vec<Arc<str>>,
     /// Each term's postings as of the last build, sorted by document.
     postings: Vec<Vec<(u32, u8)>>,
+    /// Each term's [`encode_postings`], `None` until encoded (and after its postings change).
+    encoded: Vec<Option<Vec<u8>>>,
     /// The document keys of the last build, in document order.
     keys: Vec<u64>,
     /// Term ids in [`utf16_order`]: a save adds a term or two, inserted in place, instead of
@@ -136,7 +139,7 @@ pub struct IndexCache {
 /// A compressed file: the gzipped bytes and their content hash.
 struct Gzipped {
     raw: Vec<u8>,
-    gz: Vec<u8>,
+    gz: Arc<[u8]>,
     hash: String,
 }
 
@@ -158,7 +161,7 @@ impl Compressed {
             .map(|(i, raw)| {
                 let cached = previous.get(&keys[i]).filter(|file| file.raw == raw);
                 cached.cloned().unwrap_or_else(|| {
-                    let gz = gzip(&raw);
+                    let gz: Arc<[u8]> = gzip(&raw).into();
                     let hash = content_hash(&gz);
                     Arc::new(Gzipped { raw, gz, hash })
                 })
@@ -207,12 +210,17 @@ pub fn build_with(lib: &Library, cache: &mut IndexCache) -> Vec<IndexFile> {
     cache.documents.retain(|key, _| live.contains(key));
     cache.keys = keys;
     cache.sort_new_terms();
+    cache.encode_new_postings();
     let postings = &cache.postings;
+    let encoded = &cache.encoded;
     let terms = cache
         .order
         .iter()
-        .map(|&id| (&*cache.terms[id as usize], postings[id as usize].as_slice()))
-        .filter(|(_, list)| !list.is_empty());
+        .filter(|&&id| !postings[id as usize].is_empty())
+        .map(|&id| {
+            let bytes = encoded[id as usize].as_deref().unwrap_or_default();
+            (&*cache.terms[id as usize], bytes)
+        });
 
     let base = &lib.config.base_url.path;
     let row_keys: Vec<u64> = lib
@@ -245,6 +253,7 @@ impl IndexCache {
     /// terms of both the old and the new documents must be in `documents`.
     fn update_postings(&mut self, keys: &[u64]) {
         self.postings.resize_with(self.terms.len(), Vec::new);
+        self.encoded.resize(self.terms.len(), None);
         let changed: Option<Vec<usize>> = (self.keys.len() == keys.len()).then(|| {
             (0..keys.len())
                 .filter(|&d| self.keys[d] != keys[d])
@@ -260,8 +269,10 @@ impl IndexCache {
                     if let Ok(i) = at(list) {
                         list.remove(i);
                     }
+                    self.encoded[id as usize] = None;
                 }
                 for &(id, weight) in self.documents[&keys[doc]].iter() {
+                    self.encoded[id as usize] = None;
                     let list = &mut self.postings[id as usize];
                     match at(list) {
                         Ok(i) => list[i] = (doc as u32, weight),
@@ -278,11 +289,26 @@ impl IndexCache {
             }
         }
         // Documents in order: each list comes out sorted by document.
+        self.encoded = vec![None; self.terms.len()];
         self.postings = counts.into_iter().map(Vec::with_capacity).collect();
         for (doc, key) in keys.iter().enumerate() {
             for &(id, weight) in self.documents[key].iter() {
                 self.postings[id as usize].push((doc as u32, weight));
             }
+        }
+    }
+
+    /// Encodes the postings that changed since the last build.
+    fn encode_new_postings(&mut self) {
+        let postings = &self.postings;
+        let encoded = &self.encoded;
+        let fresh: Vec<(usize, Vec<u8>)> = (0..encoded.len())
+            .into_par_iter()
+            .filter(|&id| encoded[id].is_none() && !postings[id].is_empty())
+            .map(|id| (id, encode_postings(&postings[id])))
+            .collect();
+        for (id, bytes) in fresh {
+            self.encoded[id] = Some(bytes);
         }
     }
 
@@ -333,11 +359,11 @@ fn analyse(lib: &Library, doc: usize, analyzer: &Analyzer) -> Vec<(String, u8)> 
 }
 
 /// Sorts the terms, cuts them into shards and writes every file of the index.
-/// `terms` come in [`utf16_order`], each with its postings sorted by document; `rows` holds
+/// `terms` come in [`utf16_order`], each with its [`encode_postings`]; `rows` holds
 /// one [`result_row`] per document.
 fn encode<'a>(
     lib: &Library,
-    terms: impl Iterator<Item = (&'a str, &'a [(u32, u8)])>,
+    terms: impl Iterator<Item = (&'a str, impl AsRef<[u8]>)>,
     rows: &[impl AsRef<[u8]> + Sync],
     compressed: &mut Compressed,
 ) -> Vec<IndexFile> {
@@ -345,8 +371,8 @@ fn encode<'a>(
     let mut first_terms: Vec<String> = Vec::new();
     let mut raw: Vec<Vec<u8>> = Vec::new();
     let mut shard = ShardWriter::default();
-    for (term, list) in terms {
-        shard.push(term, list);
+    for (term, postings) in terms {
+        shard.push(term, postings.as_ref());
         if shard.bytes.len() >= SHARD_BYTES {
             let (first, bytes) = shard.finish();
             first_terms.push(first);
@@ -377,7 +403,7 @@ fn encode<'a>(
         };
         files.push(IndexFile {
             path,
-            bytes: file.gz.clone(),
+            bytes: Arc::clone(&file.gz),
         });
         hashes.push(&file.hash);
     }
@@ -427,7 +453,7 @@ fn encode<'a>(
     let manifest = serde_json::to_vec(&manifest).unwrap_or_default();
     files.push(IndexFile {
         path: "search/manifest.json".into(),
-        bytes: manifest,
+        bytes: manifest.into(),
     });
     files
 }
@@ -562,29 +588,35 @@ impl ShardWriter {
         (first, bytes)
     }
 
-    /// Appends a term: front-coded against the previous term, then its postings.
-    fn push(&mut self, term: &str, list: &[(u32, u8)]) {
+    /// Appends a term, front-coded against the previous term, and its [`encode_postings`].
+    fn push(&mut self, term: &str, postings: &[u8]) {
         let shared = common_prefix(&self.previous, term);
         write_varint(&mut self.bytes, shared as u64);
         let suffix = &term.as_bytes()[shared..];
         write_varint(&mut self.bytes, suffix.len() as u64);
         self.bytes.extend_from_slice(suffix);
-        write_varint(&mut self.bytes, list.len() as u64);
-        let mut last = 0u32;
-        for (n, &(doc, _)) in list.iter().enumerate() {
-            write_varint(
-                &mut self.bytes,
-                u64::from(if n == 0 { doc } else { doc - last }),
-            );
-            last = doc;
-        }
-        self.bytes.extend(list.iter().map(|&(_, w)| w));
+        self.bytes.extend_from_slice(postings);
         if self.first.is_none() {
             self.first = Some(term.to_string());
         }
-        self.previous = term.to_string();
+        self.previous.clear();
+        self.previous.push_str(term);
         self.count += 1;
     }
+}
+
+/// A term's postings as a shard stores them: their count, the delta-encoded documents, then
+/// one weight byte per document.
+fn encode_postings(list: &[(u32, u8)]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(list.len() * 2 + 2);
+    write_varint(&mut bytes, list.len() as u64);
+    let mut last = 0u32;
+    for (n, &(doc, _)) in list.iter().enumerate() {
+        write_varint(&mut bytes, u64::from(if n == 0 { doc } else { doc - last }));
+        last = doc;
+    }
+    bytes.extend(list.iter().map(|&(_, w)| w));
+    bytes
 }
 
 /// Byte length of the common prefix, on a character boundary.
