@@ -224,12 +224,16 @@ fn read_sector(reader: &mut Reader<'_, '_>, node: &Node, config: &Config) -> Opt
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let wanted = fold(&text);
-    if let Some(i) = config
+    // Most editors write the name as site.yaml does: no folding needed.
+    let exact = config
         .sectors
         .iter()
-        .position(|s| fold(&s.name) == wanted || s.slug == text)
-    {
+        .position(|s| s.name == text || s.slug == text);
+    let folded = || {
+        let wanted = fold(&text);
+        config.sectors.iter().position(|s| fold(&s.name) == wanted)
+    };
+    if let Some(i) = exact.or_else(folded) {
         return Some(i);
     }
     let names = config.sectors.iter().map(|s| s.name.as_str());
@@ -275,7 +279,14 @@ fn read_year(reader: &mut Reader<'_, '_>, node: &Node, last_year: i64) -> Option
 fn read_tags(reader: &mut Reader<'_, '_>, node: &Node) -> Vec<String> {
     let mut tags: Vec<String> = Vec::new();
     for tag in reader.text_list(node, "tags") {
-        if !tags.iter().any(|t| t.to_lowercase() == tag.to_lowercase()) {
+        // Compared without allocating: most pairs differ at their first letters.
+        let same = |t: &String| {
+            *t == tag
+                || t.chars()
+                    .flat_map(char::to_lowercase)
+                    .eq(tag.chars().flat_map(char::to_lowercase))
+        };
+        if !tags.iter().any(same) {
             tags.push(tag);
         }
     }
