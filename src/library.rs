@@ -49,11 +49,13 @@ pub struct Library {
     pub practices: Vec<Arc<Practice>>,
     pub pages: Vec<Page>,
     pub home: Option<Page>,
-    pub taxonomies: Taxonomies,
+    /// The model (shared: `serve` hands it from one rebuild to the next when no front
+    /// matter changed).
+    pub taxonomies: Arc<Taxonomies>,
     /// For each practice, up to [`RELATED_COUNT`] related practices.
-    pub related: Vec<Vec<usize>>,
+    pub related: Arc<Vec<Vec<usize>>>,
     /// For each practice, the index of each of its tags in `taxonomies.tags`.
-    pub practice_tags: Vec<Vec<usize>>,
+    pub practice_tags: Arc<Vec<Vec<usize>>>,
     pub assets: Vec<String>,
     pub warnings: Vec<Diagnostic>,
 }
@@ -97,14 +99,18 @@ impl Library {
         let unchanged = previous.filter(|previous| same_practices(&previous.practices, &practices));
         let (taxonomies, practice_tags, related) = match unchanged {
             Some(previous) => (
-                previous.taxonomies.clone(),
-                previous.practice_tags.clone(),
-                previous.related.clone(),
+                Arc::clone(&previous.taxonomies),
+                Arc::clone(&previous.practice_tags),
+                Arc::clone(&previous.related),
             ),
             None => {
                 let (taxonomies, practice_tags) = index(&config, &regions, &practices);
                 let related = related(&practices, &taxonomies, &practice_tags);
-                (taxonomies, practice_tags, related)
+                (
+                    Arc::new(taxonomies),
+                    Arc::new(practice_tags),
+                    Arc::new(related),
+                )
             }
         };
         Library {

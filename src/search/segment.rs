@@ -41,6 +41,9 @@ fn class(c: char) -> Option<Class> {
     })
 }
 
+/// The longest piece (in characters) the fast path takes.
+const MAX_PIECE: usize = 64;
+
 /// White space that ends a word on both sides (WB3a, WB3b, WB999); never part of a word.
 fn is_separator(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C)
@@ -50,6 +53,8 @@ fn is_separator(byte: u8) -> bool {
 /// `unicode_word_indices` gives, in order.
 pub fn for_each_word<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str)) {
     let bytes = text.as_bytes();
+    // Reused for every piece: a fresh array per word was a kilobyte of zeroing per word.
+    let mut classes = Vec::with_capacity(MAX_PIECE);
     let mut start = 0;
     while start < bytes.len() {
         if is_separator(bytes[start]) {
@@ -62,7 +67,7 @@ pub fn for_each_word<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str)) {
             .map_or(bytes.len(), |n| start + n);
         // Both ends sit next to ASCII bytes or the text's ends, so they are char boundaries.
         let piece = &text[start..end];
-        if !fast_piece(piece, start, &mut f) {
+        if !fast_piece(piece, start, &mut classes, &mut f) {
             // An Extend or Format character at the start of a piece can attach to the white
             // space before it (WB3d, WB4), so the general segmenter sees that run too; a
             // boundary always precedes the run.
@@ -82,21 +87,34 @@ pub fn for_each_word<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str)) {
 
 /// Segments a piece without white space if every character has a known class; returns
 /// false (having called nothing) otherwise.
-fn fast_piece<'t>(piece: &'t str, base: usize, f: &mut impl FnMut(usize, &'t str)) -> bool {
-    let mut classes: [(usize, Class); 64] = [(0, Class::Other); 64];
-    let mut n = 0;
+fn fast_piece<'t>(
+    piece: &'t str,
+    base: usize,
+    classes: &mut Vec<(usize, Class)>,
+    f: &mut impl FnMut(usize, &'t str),
+) -> bool {
+    classes.clear();
+    let mut alphanumeric = true;
     for (offset, c) in piece.char_indices() {
         let Some(class) = class(c) else {
             return false;
         };
-        if n == classes.len() {
+        if classes.len() == MAX_PIECE {
             // A very long piece (a URL, a run of symbols): rare enough for the general path.
             return false;
         }
-        classes[n] = (offset, class);
-        n += 1;
+        alphanumeric &= matches!(class, Class::Letter | Class::Numeric);
+        classes.push((offset, class));
     }
-    let classes = &classes[..n];
+    // Most pieces are one plain word: letters and digits always join (WB5, WB8–WB10).
+    if alphanumeric {
+        if !piece.is_empty() {
+            f(base, piece);
+        }
+        return true;
+    }
+    let n = classes.len();
+    let classes = &classes[..];
     let at = |i: usize| classes.get(i).map(|&(_, c)| c);
     let mut segment = 0;
     for i in 1..=n {
