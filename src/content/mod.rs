@@ -188,8 +188,11 @@ struct CachedFile {
     stamp: Stamp,
     parsed: Result<Arc<Parsed>, Vec<Diagnostic>>,
     /// The rendered body and the key of the link context it was rendered in.
-    rendered: Option<(u64, Arc<Rendered>)>,
+    rendered: Option<CachedRendering>,
 }
+
+/// A rendered body and the key of the link context it was rendered in.
+type CachedRendering = (u64, Arc<Rendered>);
 
 /// Length and modification time: a file whose stamp is unchanged is not read again.
 type Stamp = (u64, Option<std::time::SystemTime>);
@@ -339,21 +342,24 @@ impl ContentCache {
             .collect();
         self.files.extend(fresh);
 
-        let mut parsed: Vec<Arc<Parsed>> = Vec::with_capacity(markdown.len());
+        // Each file with its cached rendering, looked up once.
+        let mut parsed: Vec<(Arc<Parsed>, Option<CachedRendering>)> =
+            Vec::with_capacity(markdown.len());
         // A file with front-matter errors still has an address: links to it are not reported
         // as broken on top of its own errors.
         let mut failed_urls: Vec<(&str, String)> = Vec::new();
         for path in &markdown {
-            match &self.files[*path].parsed {
-                Ok(file) => parsed.push(Arc::clone(file)),
+            let cached = &self.files[*path];
+            match &cached.parsed {
+                Ok(file) => parsed.push((Arc::clone(file), cached.rendered.clone())),
                 Err(errors) => {
                     diagnostics.extend(errors.iter().cloned());
                     failed_urls.extend(url_of(path).map(|url| (path.as_str(), url)));
                 }
             }
         }
-        parsed.retain(|p| options.drafts || !p.draft);
-        check_duplicate_slugs(&parsed, &mut diagnostics);
+        parsed.retain(|(p, _)| options.drafts || !p.draft);
+        check_duplicate_slugs(parsed.iter().map(|(p, _)| &**p), &mut diagnostics);
 
         // Pass 2: render bodies whose file or link context changed.
         let mut pages_by_path: HashMap<&str, &str> =
@@ -361,7 +367,7 @@ impl ContentCache {
         pages_by_path.extend(
             parsed
                 .iter()
-                .map(|p| (p.content_path.as_str(), p.url.as_str())),
+                .map(|(p, _)| (p.content_path.as_str(), p.url.as_str())),
         );
         for (path, url) in &failed_urls {
             pages_by_path.entry(path).or_insert(url);
@@ -403,9 +409,10 @@ impl ContentCache {
         let base_path = options.config.base_url.path.as_str();
         let to_render: Vec<&Arc<Parsed>> = parsed
             .iter()
-            .filter(|p| !matches!(&self.files[&p.content_path].rendered, Some((key, _)) if *key == context_key))
+            .filter(|(_, cached)| !matches!(cached, Some((key, _)) if *key == context_key))
+            .map(|(p, _)| p)
             .collect();
-        let newly_rendered: Vec<(String, Arc<Rendered>)> = to_render
+        let newly_rendered: HashMap<String, Arc<Rendered>> = to_render
             .par_iter()
             .map(|file| {
                 let dir = file.content_path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -458,16 +465,11 @@ impl ContentCache {
                 )
             })
             .collect();
-        for (path, rendered) in newly_rendered {
-            if let Some(cached) = self.files.get_mut(&path) {
-                cached.rendered = Some((context_key, rendered));
-            }
-        }
-
         let mut content = Content::default();
-        for file in &parsed {
-            let Some((_, rendered)) = &self.files[&file.content_path].rendered else {
-                continue;
+        for (file, cached) in &parsed {
+            let rendered = match (newly_rendered.get(&file.content_path), cached) {
+                (Some(rendered), _) | (None, Some((_, rendered))) => rendered,
+                (None, None) => continue,
             };
             content.warnings.extend(rendered.warnings.iter().cloned());
             if !rendered.problems.is_empty() {
@@ -507,6 +509,11 @@ impl ContentCache {
                         content.pages.push(page);
                     }
                 }
+            }
+        }
+        for (path, rendered) in newly_rendered {
+            if let Some(cached) = self.files.get_mut(&path) {
+                cached.rendered = Some((context_key, rendered));
             }
         }
         if diagnostics.is_empty() {
@@ -792,10 +799,13 @@ fn file_slug(content_path: &str) -> String {
     }
 }
 
-fn check_duplicate_slugs(parsed: &[Arc<Parsed>], diagnostics: &mut Vec<Diagnostic>) {
+fn check_duplicate_slugs<'p>(
+    parsed: impl ExactSizeIterator<Item = &'p Parsed>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let mut seen: HashMap<(bool, &str), &Parsed> =
         HashMap::with_capacity_and_hasher(parsed.len(), Default::default());
-    for file in parsed.iter().map(|f| &**f) {
+    for file in parsed {
         if file.kind == Kind::Home {
             continue;
         }
