@@ -1,9 +1,11 @@
 // Time from saving one practice to the live-reload event, against a running `praktika serve`.
-// Usage: node bench/reload-latency.mjs <server url> <practice file> [runs]
+// Usage: node bench/reload-latency.mjs <server url> <practice file> [runs] [body|title]
+// `body` (the default) appends a sentence to the body; `title` edits the front matter's title,
+// which changes the practice's card on list pages and related blocks.
 import fs from 'node:fs';
 import http from 'node:http';
 
-const [base, file, runsArg] = process.argv.slice(2);
+const [base, file, runsArg, mode = 'body'] = process.argv.slice(2);
 const runs = Number(runsArg || 7);
 const origin = new URL(base).origin;
 let waiter = null;
@@ -27,7 +29,11 @@ try {
   for (let i = 0; i < runs; i++) {
     const event = new Promise((resolve) => { waiter = resolve; });
     const started = performance.now();
-    fs.writeFileSync(file, original + `\nПравка номер ${i}.\n`);
+    const edited = mode === 'title'
+      ? original.replace(/^title: ("?)/m, (_, quote) => `title: ${quote}Правка ${i} — `)
+      : original + `\nПравка номер ${i}.\n`;
+    if (edited === original) throw new Error('nothing to edit in ' + file);
+    fs.writeFileSync(file, edited);
     const name = await event;
     times.push(performance.now() - started);
     if (name !== 'reload') throw new Error('expected reload, got ' + name);

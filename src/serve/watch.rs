@@ -33,17 +33,11 @@ impl SourceWatcher {
     pub fn start(root: &Path, output: &Path) -> notify::Result<Self> {
         let root = std::fs::canonicalize(root).map_err(notify::Error::io)?;
         let (tx, events) = mpsc::channel();
+        let config = root.join("site.yaml");
         let mut watcher =
             notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-                // Reading files (the build itself does) raises access events; only changes count.
-                if let Ok(event) = event.map_err(drop).and_then(|e| {
-                    if matches!(e.kind, notify::EventKind::Access(_)) {
-                        Err(())
-                    } else {
-                        Ok(e)
-                    }
-                }) {
-                    for path in event.paths {
+                if let Ok(event) = event {
+                    for path in changed_paths(event, &config) {
                         let _ = tx.send(path);
                     }
                 }
@@ -89,6 +83,20 @@ impl SourceWatcher {
                 return Some(change);
             }
         }
+    }
+}
+
+/// The paths an event says changed. Reading files (the build itself does) raises access
+/// events; only changes count. When events were lost (the kernel's queue overflowed), the
+/// event asks for a rescan: content rebuilds trust the watcher to name every changed file, so
+/// that becomes a change to `config` (`site.yaml`), which rebuilds everything.
+fn changed_paths(event: notify::Event, config: &Path) -> Vec<PathBuf> {
+    if event.need_rescan() {
+        vec![config.to_path_buf()]
+    } else if matches!(event.kind, notify::EventKind::Access(_)) {
+        Vec::new()
+    } else {
+        event.paths
     }
 }
 
@@ -138,6 +146,25 @@ pub fn classify(root: &Path, output_name: Option<&str>, paths: &[PathBuf]) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lost_events_rebuild_everything() {
+        let root = Path::new("/site");
+        let config = root.join("site.yaml");
+        let rescan =
+            notify::Event::new(notify::EventKind::Other).set_flag(notify::event::Flag::Rescan);
+        let paths = changed_paths(rescan, &config);
+        assert_eq!(classify(root, None, &paths), Some(Change::Everything));
+        let read = notify::Event::new(notify::EventKind::Access(notify::event::AccessKind::Any))
+            .add_path(root.join("content/practices/a.md"));
+        assert!(changed_paths(read, &config).is_empty());
+        let write = notify::Event::new(notify::EventKind::Modify(notify::event::ModifyKind::Any))
+            .add_path(root.join("content/practices/a.md"));
+        assert_eq!(
+            classify(root, None, &changed_paths(write, &config)),
+            Some(Change::Content(vec!["practices/a.md".into()]))
+        );
+    }
 
     #[test]
     fn bursts_are_classified() {
