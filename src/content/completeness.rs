@@ -31,7 +31,11 @@ pub(super) fn check(
     let missing: Vec<&str> = rules
         .sections
         .iter()
-        .filter(|s| !headings.iter().any(|h| h.starts_with(&fold(s))))
+        .filter(|s| {
+            // Folded once per section, not once per section and heading.
+            let wanted = fold(s);
+            !headings.iter().any(|h| h.starts_with(&wanted))
+        })
         .map(String::as_str)
         .collect();
     if !missing.is_empty() {
