@@ -1,7 +1,7 @@
 //! The library model: practices in reading order, the taxonomies that index them, and related
 //! practices. Built once from validated content; everything after this only reads it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::config::Config;
@@ -186,10 +186,12 @@ fn index(
     };
     let mut years: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
     // Tags are merged by slug: «НКО» and «нко» are one tag, shown as first written.
-    let mut tags: BTreeMap<String, Term> = BTreeMap::new();
-    let mut tag_slugs_per_practice = Vec::with_capacity(practices.len());
-    // A library has a few hundred tags used tens of thousands of times: transliterate each once.
-    let mut slug_of: rustc_hash::FxHashMap<&str, String> = Default::default();
+    let mut tag_terms: Vec<Term> = Vec::new();
+    let mut by_slug: rustc_hash::FxHashMap<String, usize> = Default::default();
+    // A library has a few hundred tags used tens of thousands of times: each spelling is
+    // transliterated and looked up once (`None`: it gives no slug).
+    let mut term_of: rustc_hash::FxHashMap<&str, Option<usize>> = Default::default();
+    let mut tags_per_practice: Vec<Vec<usize>> = Vec::with_capacity(practices.len());
     for (i, p) in practices.iter().enumerate() {
         tax.regions[p.meta.region].practices.push(i);
         if let Some(d) = regions.get(p.meta.region).district {
@@ -197,22 +199,26 @@ fn index(
         }
         tax.sectors[p.meta.sector].practices.push(i);
         years.entry(p.meta.year).or_default().push(i);
-        let mut slugs = Vec::new();
+        let mut ids = Vec::with_capacity(p.meta.tags.len());
         for tag in &p.meta.tags {
-            let slug = slug_of
-                .entry(tag.as_str())
-                .or_insert_with(|| slugify(tag))
-                .clone();
-            if slug.is_empty() || slugs.contains(&slug) {
-                continue;
+            let id = *term_of.entry(tag.as_str()).or_insert_with(|| {
+                let slug = slugify(tag);
+                (!slug.is_empty()).then(|| {
+                    *by_slug.entry(slug).or_insert_with_key(|slug| {
+                        tag_terms.push(term(tag, slug));
+                        tag_terms.len() - 1
+                    })
+                })
+            });
+            match id {
+                Some(id) if !ids.contains(&id) => {
+                    tag_terms[id].practices.push(i);
+                    ids.push(id);
+                }
+                _ => {}
             }
-            tags.entry(slug.clone())
-                .or_insert_with(|| term(tag, &slug))
-                .practices
-                .push(i);
-            slugs.push(slug);
         }
-        tag_slugs_per_practice.push(slugs);
+        tags_per_practice.push(ids);
     }
     tax.years = years
         .into_iter()
@@ -223,22 +229,24 @@ fn index(
             practices: list,
         })
         .collect();
-    let mut tag_terms: Vec<Term> = tags.into_values().collect();
-    tag_terms.sort_by(|a, b| {
-        a.name
-            .to_lowercase()
-            .cmp(&b.name.to_lowercase())
-            .then_with(|| a.slug.cmp(&b.slug))
+    // Alphabetical without case; the slug breaks ties, so the order is total.
+    let mut order: Vec<usize> = (0..tag_terms.len()).collect();
+    order.sort_by_cached_key(|&id| {
+        (
+            tag_terms[id].name.to_lowercase(),
+            tag_terms[id].slug.clone(),
+        )
     });
-    let position: HashMap<&str, usize> = tag_terms
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.slug.as_str(), i))
+    let mut position = vec![0; tag_terms.len()];
+    for (at, &id) in order.iter().enumerate() {
+        position[id] = at;
+    }
+    let practice_tags = tags_per_practice
+        .into_iter()
+        .map(|ids| ids.into_iter().map(|id| position[id]).collect())
         .collect();
-    let practice_tags = tag_slugs_per_practice
-        .iter()
-        .map(|slugs| slugs.iter().map(|s| position[s.as_str()]).collect())
-        .collect();
+    let mut slots: Vec<Option<Term>> = tag_terms.into_iter().map(Some).collect();
+    let tag_terms: Vec<Term> = order.iter().filter_map(|&id| slots[id].take()).collect();
     tax.tags = tag_terms;
     (tax, practice_tags)
 }
@@ -261,33 +269,44 @@ fn related(
     use rayon::prelude::*;
     (0..practices.len())
         .into_par_iter()
-        .map(|i| {
-            let mut scores: rustc_hash::FxHashMap<usize, u32> = Default::default();
-            let mut add = |list: &[usize], weight: u32| {
-                for &j in list.iter().take(RELATED_SCAN) {
-                    if j != i {
-                        *scores.entry(j).or_default() += weight;
+        // Scores in a dense per-thread array (reset after each practice through the list of
+        // the entries it touched): a few hundred additions per practice, where a hash map
+        // per practice was most of the model's build time.
+        .map_init(
+            || (vec![0u32; practices.len()], Vec::new()),
+            |(scores, touched): &mut (Vec<u32>, Vec<usize>), i| {
+                let mut add = |list: &[usize], weight: u32| {
+                    for &j in list.iter().take(RELATED_SCAN) {
+                        if j != i {
+                            if scores[j] == 0 {
+                                touched.push(j);
+                            }
+                            scores[j] += weight;
+                        }
                     }
+                };
+                for &t in &practice_tags[i] {
+                    add(&tax.tags[t].practices, 3);
                 }
-            };
-            for &t in &practice_tags[i] {
-                add(&tax.tags[t].practices, 3);
-            }
-            add(&tax.regions[practices[i].meta.region].practices, 2);
-            add(&tax.sectors[practices[i].meta.sector].practices, 1);
-            let mut ranked: Vec<(u32, usize)> = scores.into_iter().map(|(j, s)| (s, j)).collect();
-            let order = |a: &(u32, usize), b: &(u32, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-            // Only the best few are kept: select them, then sort just those.
-            if ranked.len() > RELATED_COUNT {
-                ranked.select_nth_unstable_by(RELATED_COUNT, order);
-                ranked.truncate(RELATED_COUNT);
-            }
-            ranked.sort_by(order);
-            ranked
-                .into_iter()
-                .take(RELATED_COUNT)
-                .map(|(_, j)| j)
-                .collect()
-        })
+                add(&tax.regions[practices[i].meta.region].practices, 2);
+                add(&tax.sectors[practices[i].meta.sector].practices, 1);
+                let mut ranked: Vec<(u32, usize)> = touched
+                    .drain(..)
+                    .map(|j| (std::mem::take(&mut scores[j]), j))
+                    .collect();
+                let order = |a: &(u32, usize), b: &(u32, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+                // Only the best few are kept: select them, then sort just those.
+                if ranked.len() > RELATED_COUNT {
+                    ranked.select_nth_unstable_by(RELATED_COUNT, order);
+                    ranked.truncate(RELATED_COUNT);
+                }
+                ranked.sort_by(order);
+                ranked
+                    .into_iter()
+                    .take(RELATED_COUNT)
+                    .map(|(_, j)| j)
+                    .collect()
+            },
+        )
         .collect()
 }
