@@ -101,15 +101,21 @@ pub fn parse(source: &SourceText<'_>, yaml: &str, line_offset: usize) -> Result<
                 location,
                 format!("invalid YAML: {message}"),
             )
-            .with_hint_opt(syntax_hint(&message)));
+            .with_hint_opt(syntax_hint(
+                &message,
+                source.line_text(location.line).unwrap_or(""),
+            )));
         }
     };
     let mut path = Vec::new();
     convert(parsed, &scanner, &mut path, line_offset, source)
 }
 
-fn syntax_hint(message: &str) -> Option<String> {
-    if message.contains("tab") {
+/// A hint for a YAML syntax error, from libyaml's message and the line it points at.
+fn syntax_hint(message: &str, line: &str) -> Option<String> {
+    let indent = &line[..line.len() - line.trim_start().len()];
+    // A tab that starts a line is reported as a character that "cannot start any token".
+    if message.contains("tab") || indent.contains('\t') {
         Some("indent with spaces, not tabs".into())
     } else if message.contains("duplicate") {
         Some("each key may appear only once; remove or merge the repeated one".into())
@@ -117,6 +123,8 @@ fn syntax_hint(message: &str) -> Option<String> {
         Some("a value containing `: ` must be quoted, e.g. title: \"Итоги: 2024\"".into())
     } else if message.contains("did not find expected") {
         Some("check indentation and closing brackets or quotes on this line".into())
+    } else if message.contains("cannot start any token") {
+        Some("a value that starts with @ or ` must be in quotes, e.g. contact: \"@name\"".into())
     } else if message.contains("repetition limit") || message.contains("recursion limit") {
         Some("aliases (`*name`) expand too much; write the values out".into())
     } else {
@@ -454,6 +462,22 @@ mod tests {
         let err = parse(&source, text, 1).unwrap_err();
         assert_eq!(err.line, 3);
         assert!(err.message.starts_with("invalid YAML"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_tab_that_starts_a_line_gets_the_tab_hint() {
+        // After a quoted value libyaml's message does not mention tabs; the line does.
+        let text = "title: \"a\"\n\tyear: 2024\n";
+        let source = SourceText::new(Path::new("t.yaml"), text);
+        let err = parse(&source, text, 0).unwrap_err();
+        assert_eq!(err.hint.as_deref(), Some("indent with spaces, not tabs"));
+        let text = "title: a\ncontact: @ivanov\n";
+        let source = SourceText::new(Path::new("t.yaml"), text);
+        let err = parse(&source, text, 0).unwrap_err();
+        assert!(
+            err.hint.as_deref().is_some_and(|h| h.contains("quotes")),
+            "{err:?}"
+        );
     }
 
     #[test]
