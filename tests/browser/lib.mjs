@@ -16,7 +16,12 @@ export async function page(browser, options = {}) {
   p.problems = [];
   p.on('console', (m) => { if (m.type() === 'error') p.problems.push('console: ' + m.text()); });
   p.on('pageerror', (e) => p.problems.push('page error: ' + e.message));
-  p.on('requestfailed', (r) => p.problems.push('request failed: ' + r.url()));
+  // A navigation cancels the requests still in flight (a favicon, a shard): `net::ERR_ABORTED`
+  // is the browser's doing, not the site's. Any other failure is a problem.
+  p.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText || 'unknown';
+    if (why !== 'net::ERR_ABORTED') p.problems.push(`request failed (${why}): ${r.url()}`);
+  });
   p.on('response', (r) => { if (r.status() >= 400) p.problems.push(r.status() + ': ' + r.url()); });
   return p;
 }
