@@ -33,7 +33,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use config::{BaseUrl, Config};
-use content::LoadOptions;
+use content::{Bodies, LoadOptions};
 use diagnostics::Diagnostic;
 pub use error::Error;
 use library::Library;
@@ -83,16 +83,9 @@ pub struct Summary {
     pub stages: Vec<(&'static str, Duration)>,
 }
 
-/// Loads and validates a site into the library model, without rendering.
+/// Loads and validates a site into the library model, with every body rendered to HTML.
 pub fn load(options: &BuildOptions) -> Result<Library, Error> {
     load_once(options, Bodies::Html)
-}
-
-/// Whether a load renders bodies to HTML (`build`) or only validates them (`check`).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Bodies {
-    Html,
-    ValidateOnly,
 }
 
 fn load_once(options: &BuildOptions, bodies: Bodies) -> Result<Library, Error> {
@@ -164,7 +157,7 @@ fn load_content(
         regions: &regions,
         drafts: options.drafts,
         last_year: i64::from(date::Date::today().year) + 1,
-        html: bodies == Bodies::Html,
+        bodies,
     };
     let content = match changed {
         Some((changed, _)) => cache.load_changed(root, &load_options, changed),
@@ -183,7 +176,18 @@ fn load_content(
 /// Builds the site into its output directory (atomically).
 pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
     let started = Instant::now();
-    let lib = load(options)?;
+    let lib = match load_once(options, Bodies::Streamed) {
+        Ok(lib) => lib,
+        // A streaming load stops before practice bodies; every error is reported at once, so
+        // theirs are looked for as `check` does.
+        Err(Error::Content(errors)) => {
+            return Err(match load_once(options, Bodies::ValidateOnly) {
+                Err(Error::Content(all)) => Error::Content(all),
+                _ => Error::Content(errors),
+            })
+        }
+        Err(err) => return Err(err),
+    };
     let loaded = started.elapsed();
     let theme = Theme::load(&options.root, &lib.config.theme)?;
     let mut written = output::write_site(
@@ -217,6 +221,7 @@ pub fn check(options: &BuildOptions) -> Result<Summary, Error> {
 
 fn summary(lib: &Library, written: output::Written, started: Instant) -> Summary {
     let mut warnings = lib.warnings.clone();
+    warnings.extend(written.warnings);
     diagnostics::sort(&mut warnings);
     Summary {
         practices: lib.practices.len(),

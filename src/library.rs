@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::content::{Content, Page, Practice};
+use crate::content::{Content, DeferredBodies, Page, Practice};
 use crate::diagnostics::Diagnostic;
 use crate::regions::Regions;
 use crate::slug::slugify;
@@ -58,6 +58,9 @@ pub struct Library {
     pub practice_tags: Arc<Vec<Vec<usize>>>,
     pub assets: Vec<String>,
     pub warnings: Vec<Diagnostic>,
+    /// Set when practice bodies were left in their files: the build renders each while it
+    /// writes the practice's page (see [`crate::content::deferred`]).
+    pub deferred: Option<Arc<DeferredBodies>>,
 }
 
 impl Library {
@@ -90,6 +93,7 @@ impl Library {
             home,
             assets,
             warnings,
+            deferred,
         } = content;
         practices.sort_by(|a, b| {
             sort_key(b)
@@ -124,6 +128,7 @@ impl Library {
             practice_tags,
             assets,
             warnings,
+            deferred,
         }
     }
 

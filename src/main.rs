@@ -131,7 +131,7 @@ fn run(command: Command) -> Result<(), Error> {
             let summary = praktika::build(&options)?;
             if timings {
                 for (stage, time) in &summary.stages {
-                    eprintln!("  {stage:<22} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                    eprintln!("  {stage:<30} {:>8.1} ms", time.as_secs_f64() * 1000.0);
                 }
             }
             let headline = format!(

@@ -185,6 +185,7 @@ impl Session {
                             &lib,
                             &theme,
                             &assets,
+                            &lib.assets,
                             &self.options.root,
                             &others,
                             dataset,

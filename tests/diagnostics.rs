@@ -100,6 +100,76 @@ const EXPECTED: &[(&str, usize, usize, &str, &str)] = &[
 #[test]
 fn every_mistake_is_reported_at_once_with_location_and_hint() {
     let err = praktika::check(&BuildOptions::new(fixture("broken"))).unwrap_err();
+    expect_every_mistake(err);
+}
+
+/// `build` leaves practice bodies to be rendered while it writes; when front matter fails,
+/// their mistakes must still come in the same report.
+#[test]
+fn a_build_reports_every_mistake_as_check_does() {
+    let out = tempfile::tempdir().unwrap();
+    let mut options = BuildOptions::new(fixture("broken"));
+    options.output = Some(out.path().join("public"));
+    expect_every_mistake(praktika::build(&options).unwrap_err());
+    assert!(!out.path().join("public").exists());
+}
+
+/// A site whose front matter is valid but whose bodies are not: the build finds the body
+/// mistakes while writing, reports all of them, and leaves nothing behind.
+#[test]
+fn body_mistakes_fail_a_build_all_at_once_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let practices = dir.path().join("content/practices");
+    std::fs::create_dir_all(&practices).unwrap();
+    std::fs::write(dir.path().join("site.yaml"), "title: x\n").unwrap();
+    let front =
+        "---\ntitle: Практика\nregion: Тамбовская область\nsector: Спорт\nyear: 2024\n---\n";
+    std::fs::write(
+        practices.join("a.md"),
+        format!("{front}Текст.\n\n[ссылка](nowhere.md)\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        practices.join("b.md"),
+        format!("{front}![схема](plan.png)\n"),
+    )
+    .unwrap();
+    std::fs::write(practices.join("c.md"), format!("{front}Всё в порядке.\n")).unwrap();
+    let out = dir.path().join("public");
+    let mut options = BuildOptions::new(dir.path());
+    options.output = Some(out.clone());
+    let Err(Error::Content(errors)) = praktika::build(&options) else {
+        panic!("the build should fail")
+    };
+    let found: Vec<_> = errors
+        .iter()
+        .map(|d| {
+            (
+                d.path.to_string_lossy().into_owned(),
+                d.line,
+                d.column,
+                d.code,
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("content/practices/a.md".into(), 9, 1, "broken-link"),
+            ("content/practices/b.md".into(), 7, 1, "missing-image"),
+        ]
+    );
+    assert!(errors
+        .iter()
+        .all(|d| d.source_line.is_some() && d.hint.is_some()));
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(!out.exists() && left.len() == 2, "{left:?}");
+}
+
+fn expect_every_mistake(err: Error) {
     let Error::Content(diagnostics) = err else {
         panic!("expected content errors, got {err}")
     };
@@ -205,6 +275,12 @@ fn completeness_warnings_are_listed_but_do_not_fail() {
     .unwrap();
     let summary = praktika::check(&BuildOptions::new(dir.path())).unwrap();
     let got: Vec<_> = summary.warnings.iter().map(|d| (d.code, d.line)).collect();
+    // A build renders the bodies later, and gives the same warnings.
+    let mut options = BuildOptions::new(dir.path());
+    options.output = Some(dir.path().join("public"));
+    let built = praktika::build(&options).unwrap();
+    let built: Vec<_> = built.warnings.iter().map(|d| (d.code, d.line)).collect();
+    assert_eq!(built, got);
     assert_eq!(
         got,
         vec![

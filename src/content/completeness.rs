@@ -1,13 +1,16 @@
 //! Completeness warnings: a practice other regions can copy has the standard sections,
 //! figures, someone to ask, and a short summary. Warnings never fail a build.
 
-use super::{Body, Parsed, PracticeMeta};
+use std::path::Path;
+
+use super::{Body, PracticeMeta};
 use crate::config::Completeness;
 use crate::diagnostics::{Diagnostic, Location, SourceText};
 
 /// The warnings for one practice, pointing at its front matter.
 pub(super) fn check(
-    file: &Parsed,
+    source_path: &Path,
+    text: &str,
     meta: &PracticeMeta,
     body: &Body,
     rules: &Completeness,
@@ -16,7 +19,7 @@ pub(super) fn check(
     // every practice on every rebuild.
     let source = std::cell::OnceCell::new();
     let at = |code: &'static str, key: &str, message: String, hint: String| {
-        let source = source.get_or_init(|| SourceText::new(&file.source_path, &file.text));
+        let source = source.get_or_init(|| SourceText::new(source_path, text));
         Diagnostic::at(code, source, key_location(source, key), message)
             .with_hint(hint)
             .warning()

@@ -5,6 +5,7 @@
 //! pass reads front matter (and so learns every slug), the second renders bodies.
 
 pub mod completeness;
+pub mod deferred;
 pub mod frontmatter;
 pub mod markdown;
 pub mod practice;
@@ -21,6 +22,7 @@ use crate::regions::Regions;
 use crate::schema::Reader;
 use crate::slug::slugify;
 use crate::yaml;
+pub use deferred::{DeferredBodies, StreamedBody};
 pub use markdown::TocEntry;
 pub use practice::{Contact, Link, Outcome, PracticeMeta, Status};
 
@@ -45,7 +47,7 @@ pub const RESERVED_SLUGS: &[&str] = &[
 const PAGE_KEYS: &[&str] = &["title", "description", "draft"];
 
 /// A rendered Markdown body.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Body {
     pub html: String,
     pub toc: Vec<TocEntry>,
@@ -65,7 +67,51 @@ pub struct Practice {
     /// A hash of the front matter as written: within one configuration, equal hashes mean
     /// equal metadata. `serve` fingerprints pages and keys caches with it.
     pub front_matter_hash: u64,
-    pub body: Arc<Body>,
+    pub body: PracticeBody,
+}
+
+/// A practice's body: rendered at load, or left in its file by a streaming build.
+#[derive(Debug, Clone)]
+pub enum PracticeBody {
+    Rendered(Arc<Body>),
+    /// Rendered by [`DeferredBodies::render`] while the build writes the practice's page, so
+    /// that a library's bodies are never all in memory at once.
+    InFile {
+        /// Where the body starts in the file.
+        offset: usize,
+        /// [`text_hash`] of the whole file as loaded: the build renders the text it
+        /// validated, or reports that the file changed under it.
+        source_hash: u64,
+    },
+}
+
+impl PracticeBody {
+    /// The body, when it was rendered at load.
+    pub fn rendered(&self) -> Option<&Arc<Body>> {
+        match self {
+            PracticeBody::Rendered(body) => Some(body),
+            PracticeBody::InFile { .. } => None,
+        }
+    }
+}
+
+/// What loading does with Markdown bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Bodies {
+    /// Renders every body to HTML (`serve`, and [`load`]).
+    Html,
+    /// Checks bodies (links, images, headings) without writing HTML (`check`).
+    ValidateOnly,
+    /// Renders pages, and leaves practice bodies in their files for the build to render one
+    /// at a time ([`Content::deferred`]). A file's text is not kept after its front matter.
+    Streamed,
+}
+
+/// A fast hash of a text (a whole content file, a body's HTML), to notice a change. Only
+/// compared within one process.
+pub fn text_hash(text: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(text)
 }
 
 /// A standalone page (`content/pages/*.md`) or the home intro (`content/_index.md`).
@@ -89,6 +135,8 @@ pub struct Content {
     pub assets: Vec<String>,
     /// Problems that do not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// What rendering the practice bodies left in their files needs ([`Bodies::Streamed`]).
+    pub deferred: Option<Arc<DeferredBodies>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,8 +151,11 @@ struct Parsed {
     kind: Kind,
     content_path: String,
     source_path: PathBuf,
+    /// Empty for practices loaded with [`Bodies::Streamed`].
     text: String,
     body_offset: usize,
+    /// [`text_hash`] of `text`, taken before a streamed practice's text is dropped.
+    source_hash: u64,
     front_matter_hash: u64,
     slug: String,
     url: String,
@@ -121,8 +172,19 @@ pub struct LoadOptions<'a> {
     pub drafts: bool,
     /// The latest year a practice may carry.
     pub last_year: i64,
-    /// Whether bodies are rendered to HTML; `check` only validates them.
-    pub html: bool,
+    pub bodies: Bodies,
+}
+
+impl LoadOptions<'_> {
+    /// Whether bodies rendered now are rendered to HTML; `check` only validates them.
+    fn html(&self) -> bool {
+        self.bodies != Bodies::ValidateOnly
+    }
+
+    /// Whether a practice's body is left in its file.
+    fn defers(&self, kind: Kind) -> bool {
+        self.bodies == Bodies::Streamed && kind == Kind::Practice
+    }
 }
 
 /// Loads `root/content`. Errors come back all together; warnings travel in [`Content`].
@@ -378,7 +440,7 @@ impl ContentCache {
             other: Vec::new(),
             base_path: options.config.base_url.path.clone(),
             unsafe_html: options.config.markdown.unsafe_html,
-            html: options.html,
+            html: options.html(),
         };
         let unchanged = self.link_context.as_ref().is_some_and(|(previous, _)| {
             previous.options_equal(&link_context)
@@ -409,48 +471,37 @@ impl ContentCache {
         let base_path = options.config.base_url.path.as_str();
         let to_render: Vec<&Arc<Parsed>> = parsed
             .iter()
+            .filter(|(file, _)| !options.defers(file.kind))
             .filter(|(_, cached)| !matches!(cached, Some((key, _)) if *key == context_key))
             .map(|(p, _)| p)
             .collect();
         let newly_rendered: HashMap<String, Arc<Rendered>> = to_render
             .par_iter()
             .map(|file| {
-                let dir = file.content_path.rsplit_once('/').map_or("", |(d, _)| d);
                 let cx = markdown::Context {
-                    dir,
+                    dir: dir_of(&file.content_path),
                     pages: pages_by_path,
                     file_exists: &file_exists,
                     base_path,
                     unsafe_html: options.config.markdown.unsafe_html,
-                    html: options.html,
+                    html: options.html(),
                 };
-                let r = markdown::render(&file.text[file.body_offset..], &cx);
-                let hash = {
-                    use std::hash::{Hash, Hasher};
-                    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-                    r.html.hash(&mut hasher);
-                    hasher.finish()
-                };
-                let body = Arc::new(Body {
-                    html: r.html,
-                    toc: r.toc,
-                    hash,
-                });
+                let (body, assets, problems) = render_body(&file.text[file.body_offset..], &cx);
+                let body = Arc::new(body);
                 let warnings = match (file.kind, &file.meta) {
-                    (Kind::Practice, Some(meta)) => {
-                        completeness::check(file, meta, &body, &options.config.completeness)
-                    }
+                    (Kind::Practice, Some(meta)) => completeness::check(
+                        &file.source_path,
+                        &file.text,
+                        meta,
+                        &body,
+                        &options.config.completeness,
+                    ),
                     _ => Vec::new(),
                 };
                 let practice = match (file.kind, &file.meta) {
-                    (Kind::Practice, Some(meta)) => Some(Arc::new(Practice {
-                        slug: file.slug.clone(),
-                        url: file.url.clone(),
-                        source_path: file.source_path.clone(),
-                        meta: Arc::clone(meta),
-                        front_matter_hash: file.front_matter_hash,
-                        body: Arc::clone(&body),
-                    })),
+                    (Kind::Practice, Some(meta)) => {
+                        Some(file.practice(meta, PracticeBody::Rendered(Arc::clone(&body))))
+                    }
                     _ => None,
                 };
                 (
@@ -458,8 +509,8 @@ impl ContentCache {
                     Arc::new(Rendered {
                         practice,
                         body,
-                        assets: r.assets,
-                        problems: r.problems,
+                        assets,
+                        problems,
                         warnings,
                     }),
                 )
@@ -467,6 +518,18 @@ impl ContentCache {
             .collect();
         let mut content = Content::default();
         for (file, cached) in &parsed {
+            if options.defers(file.kind) {
+                if let Some(meta) = &file.meta {
+                    content.practices.push(file.practice(
+                        meta,
+                        PracticeBody::InFile {
+                            offset: file.body_offset,
+                            source_hash: file.source_hash,
+                        },
+                    ));
+                }
+                continue;
+            }
             let rendered = match (newly_rendered.get(&file.content_path), cached) {
                 (Some(rendered), _) | (None, Some((_, rendered))) => rendered,
                 (None, None) => continue,
@@ -474,18 +537,13 @@ impl ContentCache {
             content.warnings.extend(rendered.warnings.iter().cloned());
             if !rendered.problems.is_empty() {
                 let source = SourceText::new(&file.source_path, &file.text);
-                for problem in &rendered.problems {
-                    let start = file.body_offset + problem.range.start;
-                    let location = source.location(start, problem.range.len());
-                    let diagnostic =
-                        Diagnostic::at(problem.code, &source, location, problem.message.clone())
-                            .with_hint_opt(problem.hint.clone());
-                    if problem.code == "image-without-alt" {
-                        content.warnings.push(diagnostic.warning());
-                    } else {
-                        diagnostics.push(diagnostic);
-                    }
-                }
+                body_diagnostics(
+                    &source,
+                    file.body_offset,
+                    &rendered.problems,
+                    &mut diagnostics,
+                    &mut content.warnings,
+                );
             }
             content.assets.extend(rendered.assets.iter().cloned());
             match (file.kind, &file.meta) {
@@ -515,6 +573,16 @@ impl ContentCache {
             if let Some(cached) = self.files.get_mut(&path) {
                 cached.rendered = Some((context_key, rendered));
             }
+        }
+        if options.bodies == Bodies::Streamed {
+            content.deferred = Some(Arc::new(DeferredBodies {
+                content_dir: content_dir.to_path_buf(),
+                pages: pages_by_path.clone(),
+                files: other.iter().map(|f| f.to_string()).collect(),
+                base_path: base_path.to_string(),
+                unsafe_html: options.config.markdown.unsafe_html,
+                completeness: options.config.completeness.clone(),
+            }));
         }
         if diagnostics.is_empty() {
             content.assets.sort();
@@ -595,6 +663,48 @@ fn is_ignored(name: &str) -> bool {
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".tmp")
+}
+
+/// The content-relative folder of a content file: `practices` for `practices/x.md`.
+fn dir_of(content_path: &str) -> &str {
+    content_path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// Renders a Markdown body: the body with the hash of its HTML, the files it refers to, and
+/// its problems.
+fn render_body(
+    markdown: &str,
+    cx: &markdown::Context<'_>,
+) -> (Body, Vec<String>, Vec<markdown::Problem>) {
+    let r = markdown::render(markdown, cx);
+    let body = Body {
+        hash: text_hash(&r.html),
+        html: r.html,
+        toc: r.toc,
+    };
+    (body, r.assets, r.problems)
+}
+
+/// Turns a body's problems into diagnostics located in its file: an image without alt text
+/// is a warning, everything else an error.
+fn body_diagnostics(
+    source: &SourceText<'_>,
+    body_offset: usize,
+    problems: &[markdown::Problem],
+    errors: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    for problem in problems {
+        let start = body_offset + problem.range.start;
+        let location = source.location(start, problem.range.len());
+        let diagnostic = Diagnostic::at(problem.code, source, location, problem.message.clone())
+            .with_hint_opt(problem.hint.clone());
+        if problem.code == "image-without-alt" {
+            warnings.push(diagnostic.warning());
+        } else {
+            errors.push(diagnostic);
+        }
+    }
 }
 
 /// Reads a file as UTF-8 text, explaining encodings editors run into.
@@ -728,6 +838,7 @@ fn parse_file(
         source_path: source_path.clone(),
         text: String::new(),
         body_offset: split.body_offset,
+        source_hash: 0,
         front_matter_hash: {
             use std::hash::{Hash, Hasher};
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -773,8 +884,26 @@ fn parse_file(
     if !reader.diagnostics.is_empty() {
         return Err(reader.diagnostics);
     }
-    parsed.text = text;
+    if options.defers(kind) {
+        parsed.source_hash = text_hash(&text);
+    } else {
+        parsed.text = text;
+    }
     Ok(parsed)
+}
+
+impl Parsed {
+    /// The practice this file describes.
+    fn practice(&self, meta: &Arc<PracticeMeta>, body: PracticeBody) -> Arc<Practice> {
+        Arc::new(Practice {
+            slug: self.slug.clone(),
+            url: self.url.clone(),
+            source_path: self.source_path.clone(),
+            meta: Arc::clone(meta),
+            front_matter_hash: self.front_matter_hash,
+            body,
+        })
+    }
 }
 
 /// The URL a content file gets, known from its path alone.

@@ -9,11 +9,14 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::content::DeferredBodies;
+use crate::diagnostics::Diagnostic;
 use crate::error::Error;
 use crate::library::Library;
 use crate::render::{page_url, Renderer, Sink};
@@ -28,6 +31,8 @@ pub struct Written {
     pub pages: usize,
     pub files: usize,
     pub stages: Vec<(&'static str, Duration)>,
+    /// Warnings found while writing (those of practice bodies rendered during the build).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A sink writing files under a directory, creating folders as needed.
@@ -138,35 +143,115 @@ pub fn render_site(
     let assets = asset_paths(theme);
     let renderer = Renderer::new(lib, theme, &assets)?;
     // Pages and the search index are independent; building them side by side lets the index's
-    // serial steps overlap with rendering.
-    let timed = |f: &dyn Fn() -> Result<usize, Error>| {
-        let started = Instant::now();
-        f().map(|n| (n, started.elapsed()))
-    };
+    // serial steps overlap with rendering. Practice bodies left in their files are rendered
+    // on the index's side, each written into its page and indexed while it is at hand.
     let (pages, index) = rayon::join(
-        || timed(&|| renderer.render_pages(sink)),
-        || timed(&|| write_search_index(lib, sink)),
+        || timed(|| renderer.render_pages(sink)),
+        || {
+            timed(|| match &lib.deferred {
+                Some(bodies) => stream_practices(lib, &renderer, bodies, sink).map(Some),
+                None => write_search_index(lib, sink).map(|_| None),
+            })
+        },
     );
-    let (pages, render_time) = pages?;
-    let (_, index_time) = index?;
+    let (mut pages, render_time) = pages?;
+    let (streamed, index_time) = index?;
+    let mut stages = vec![("render pages", render_time)];
     let started = Instant::now();
+    let (content_assets, warnings) = match streamed {
+        Some(streamed) => {
+            if !streamed.errors.is_empty() {
+                let mut errors = streamed.errors;
+                crate::diagnostics::sort(&mut errors);
+                return Err(Error::Content(errors));
+            }
+            stages.push(("practice pages and index terms", index_time));
+            pages += lib.practices.len();
+            let mut assets = streamed.assets;
+            assets.extend(lib.assets.iter().cloned());
+            assets.sort_unstable();
+            assets.dedup();
+            let started = Instant::now();
+            write_files(streamed.index.finish(lib), sink)?;
+            stages.push(("search index files", started.elapsed()));
+            (assets, streamed.warnings)
+        }
+        None => {
+            stages.push(("search index", index_time));
+            (lib.assets.clone(), Vec::new())
+        }
+    };
     write_companions(
         lib,
         theme,
         &assets,
+        &content_assets,
         root,
         sink,
         &mut dataset::DatasetCache::default(),
     )?;
+    stages.push(("feeds, data, assets", started.elapsed()));
     Ok(Written {
         pages,
         files: 0,
-        stages: vec![
-            ("render pages", render_time),
-            ("search index", index_time),
-            ("feeds, data, assets", started.elapsed()),
-        ],
+        stages,
+        warnings,
     })
+}
+
+/// Runs `f`, timing it.
+fn timed<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<(T, Duration), Error> {
+    let started = Instant::now();
+    f().map(|value| (value, started.elapsed()))
+}
+
+/// What rendering the practices whose bodies were left in their files gave besides their
+/// pages.
+#[derive(Default)]
+struct Streamed {
+    index: crate::search::index::Collector,
+    /// Files the bodies refer to (unsorted, with repeats).
+    assets: Vec<String>,
+    warnings: Vec<Diagnostic>,
+    errors: Vec<Diagnostic>,
+}
+
+impl Streamed {
+    fn merge(mut self, other: Streamed) -> Streamed {
+        self.index = self.index.merge(other.index);
+        self.assets.extend(other.assets);
+        self.warnings.extend(other.warnings);
+        self.errors.extend(other.errors);
+        self
+    }
+}
+
+/// Renders each practice's body from its file, writes the practice's page and adds it to
+/// the search index, then drops the body: the library's HTML is never all in memory.
+/// Content errors are collected from every practice (and stop the writing of pages).
+fn stream_practices(
+    lib: &Library,
+    renderer: &Renderer<'_>,
+    bodies: &DeferredBodies,
+    sink: &dyn Sink,
+) -> Result<Streamed, Error> {
+    let failed = AtomicBool::new(false);
+    (0..lib.practices.len())
+        .into_par_iter()
+        .try_fold(Streamed::default, |mut streamed, i| {
+            let body = bodies.render(&lib.practices[i]);
+            streamed.assets.extend(body.assets);
+            streamed.warnings.extend(body.warnings);
+            if !body.errors.is_empty() {
+                failed.store(true, Ordering::Relaxed);
+                streamed.errors.extend(body.errors);
+            } else if !failed.load(Ordering::Relaxed) {
+                renderer.render_practice(i, &body.body, sink)?;
+                streamed.index.add(lib, i, &body.body.html);
+            }
+            Ok(streamed)
+        })
+        .try_reduce(Streamed::default, |a, b| Ok(a.merge(b)))
 }
 
 /// What `check` renders: one page of each template, into `sink`.
@@ -178,6 +263,7 @@ pub fn check_site(lib: &Library, theme: &Theme, sink: &dyn Sink) -> Result<Writt
         pages,
         files: 0,
         stages: vec![("render one page per template", started.elapsed())],
+        warnings: Vec::new(),
     })
 }
 
@@ -206,11 +292,13 @@ fn write_files(
 }
 
 /// Everything besides pages and the search index: static and content assets, feeds, the
-/// sitemap, robots.txt and the open dataset.
+/// sitemap, robots.txt and the open dataset. `content_assets` are the content files that
+/// bodies refer to (content-relative).
 pub fn write_companions(
     lib: &Library,
     theme: &Theme,
     assets: &BTreeMap<String, String>,
+    content_assets: &[String],
     root: &Path,
     sink: &dyn Sink,
     dataset: &mut dataset::DatasetCache,
@@ -218,7 +306,7 @@ pub fn write_companions(
     for (name, hashed) in assets {
         sink.write(hashed, &theme.statics[name])?;
     }
-    lib.assets.par_iter().try_for_each(|asset| {
+    content_assets.par_iter().try_for_each(|asset| {
         let source = root.join("content").join(asset);
         let bytes = fs::read(&source).map_err(|e| Error::io(&source, e))?;
         sink.write(asset, &bytes)

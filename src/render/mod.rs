@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera};
 
+use crate::content::Body;
 use crate::error::Error;
 use crate::library::{Library, Term};
 use crate::theme::Theme;
@@ -57,7 +58,7 @@ struct Job<'a> {
 /// the page renders: holding ten thousand of them at once would double the build's memory.
 enum JobContext<'a> {
     Ready(Context),
-    Practice(usize),
+    Practice(usize, &'a Body),
     List(ListPage<'a>),
 }
 
@@ -274,9 +275,17 @@ impl<'a> Renderer<'a> {
             .clone()
     }
 
-    /// Renders every HTML page into the sink; returns how many.
+    /// Renders every HTML page into the sink; returns how many. The pages of practices whose
+    /// body is still in its file are left to [`Renderer::render_practice`].
     pub fn render_pages(&self, sink: &dyn Sink) -> Result<usize, Error> {
         self.render_all(self.jobs(Fingerprinting::Off), sink)
+    }
+
+    /// Renders practice `i`'s page, with `body` as its body, into the sink.
+    pub fn render_practice(&self, i: usize, body: &Body, sink: &dyn Sink) -> Result<(), Error> {
+        let path = practice_path(self.library, i);
+        let html = self.render_job("practice.html", &path, JobContext::Practice(i, body))?;
+        sink.write(&path, &html)
     }
 
     /// Renders the first page of each template into the sink; returns how many. `check`
@@ -350,10 +359,10 @@ impl<'a> Renderer<'a> {
         let lib = self.library;
         let context = match context {
             JobContext::Ready(context) => context,
-            JobContext::Practice(i) => {
+            JobContext::Practice(i, body) => {
                 let mut cx =
                     page_context("practice", &lib.practices[i].url, lib, Fingerprinting::Off);
-                cx.insert("practice", &views::practice_full(lib, i));
+                cx.insert("practice", &views::practice_full(lib, i, body));
                 cx.context
             }
             JobContext::List(list) => self.list_context(&list),
@@ -403,23 +412,24 @@ impl<'a> Renderer<'a> {
 
         let practice_jobs: Vec<Job> = (0..lib.practices.len())
             .into_par_iter()
-            .map(|i| {
+            .filter_map(|i| {
+                let body = lib.practices[i].body.rendered()?;
                 // The fingerprint covers the page's context, with the body by its hash.
                 let fingerprint = cards.map(|cards| {
                     // The card covers the front matter (results, links, contacts too), the
                     // body's hash covers the HTML and its table of contents.
                     let mut hasher = Fingerprint::default();
-                    hasher.add_hashed("practice", &(cards[i], lib.practices[i].body.hash));
+                    hasher.add_hashed("practice", &(cards[i], body.hash));
                     let related: Vec<u64> = lib.related[i].iter().map(|&j| cards[j]).collect();
                     hasher.add_hashed("related", &related);
                     hasher.finish()
                 });
-                Job {
-                    path: format!("{}index.html", lib.practices[i].url),
+                Some(Job {
+                    path: practice_path(lib, i),
                     template: "practice.html",
-                    context: JobContext::Practice(i),
+                    context: JobContext::Practice(i, body),
                     fingerprint: fingerprint.unwrap_or(0),
-                }
+                })
             })
             .collect();
         jobs.extend(practice_jobs);
@@ -571,6 +581,11 @@ pub type RenderedPages = Vec<(String, Vec<u8>)>;
 
 /// Output path → fingerprint of each HTML page.
 pub type Fingerprints = rustc_hash::FxHashMap<String, u64>;
+
+/// The output path of practice `i`'s page.
+fn practice_path(lib: &Library, i: usize) -> String {
+    format!("{}index.html", lib.practices[i].url)
+}
 
 /// `regions/x/` page 1 → `regions/x/`; page 3 → `regions/x/page/3/`.
 pub fn page_url(url: &str, number: usize) -> String {

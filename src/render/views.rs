@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::content::{Contact, Link, Outcome, Page, TocEntry};
+use crate::content::{Body, Contact, Link, Outcome, Page, TocEntry};
 use crate::library::{Library, Term};
 
 #[derive(Serialize)]
@@ -107,14 +107,14 @@ fn edit_link(lib: &Library, i: usize) -> (Option<String>, String) {
     (edit_url, source_path)
 }
 
-pub fn practice_full(lib: &Library, i: usize) -> PracticeFull<'_> {
+pub fn practice_full<'a>(lib: &'a Library, i: usize, body: &'a Body) -> PracticeFull<'a> {
     let p = &lib.practices[i];
     let (edit_url, source_path) = edit_link(lib, i);
     PracticeFull {
         card: practice(lib, i),
         permalink: format!("{}{}", lib.config.base_url.absolute(), p.url),
-        content: &p.body.html,
-        toc: &p.body.toc,
+        content: &body.html,
+        toc: &body.toc,
         results: &p.meta.results,
         links: &p.meta.links,
         contacts: &p.meta.contacts,

@@ -73,39 +73,75 @@ struct Manifest<'a> {
     first_year: i32,
 }
 
-/// Builds every file of the search index.
+/// Builds every file of the search index from the bodies rendered at load (a streaming
+/// build, whose bodies stay in their files, feeds a [`Collector`] instead).
 pub fn build(lib: &Library) -> Vec<IndexFile> {
-    let analyzer = Analyzer::default();
-    let postings = (0..lib.practices.len())
+    (0..lib.practices.len())
         .into_par_iter()
-        .fold(Partial::default, |mut part, doc| {
-            part.add_document(lib, doc, &analyzer);
-            part
+        .fold(Collector::default, |mut collector, doc| {
+            let body = lib.practices[doc].body.rendered();
+            collector.add(lib, doc, body.map_or("", |b| b.html.as_str()));
+            collector
         })
-        .reduce(Partial::default, Partial::merge);
-    let Partial {
-        terms: names,
-        mut postings,
-        ..
-    } = postings;
-    // Threads saw documents in any order.
-    postings
-        .par_iter_mut()
-        .for_each(|list| list.sort_unstable_by_key(|&(doc, _)| doc));
-    let mut order: Vec<u32> = (0..names.len() as u32).collect();
-    order.par_sort_unstable_by(|&a, &b| utf16_order(&names[a as usize], &names[b as usize]));
-    let terms = order.iter().map(|&id| {
-        (
-            names[id as usize].as_str(),
-            encode_postings(&postings[id as usize]),
-        )
-    });
-    let rows: Vec<Vec<u8>> = lib
-        .practices
-        .par_iter()
-        .map(|p| result_row(lib, p, &snippet_text(&p.body.html)))
-        .collect();
-    encode(lib, terms, &rows, &mut Compressed::default())
+        .reduce(Collector::default, Collector::merge)
+        .finish(lib)
+}
+
+/// The index of a build, collected one document at a time, on any thread and in any order,
+/// then written by [`Collector::finish`]. A streaming build adds each practice while its
+/// rendered body is at hand, so bodies need not outlive their pages.
+#[derive(Default)]
+pub struct Collector {
+    analyzer: Analyzer,
+    postings: Partial,
+    /// Each document's [`result_row`].
+    rows: Vec<(u32, Vec<u8>)>,
+}
+
+impl Collector {
+    /// Adds practice `doc`, whose body renders to `body_html`.
+    pub fn add(&mut self, lib: &Library, doc: usize, body_html: &str) {
+        self.postings
+            .add_document(lib, doc, body_html, &self.analyzer);
+        let row = result_row(lib, &lib.practices[doc], &snippet_text(body_html));
+        self.rows.push((doc as u32, row));
+    }
+
+    /// Both collectors' documents.
+    pub fn merge(mut self, mut other: Collector) -> Collector {
+        if self.rows.len() < other.rows.len() {
+            std::mem::swap(&mut self, &mut other);
+        }
+        self.postings = self.postings.merge(other.postings);
+        self.rows.extend(other.rows);
+        self
+    }
+
+    /// Every file of the index; every practice of `lib` must have been added.
+    pub fn finish(self, lib: &Library) -> Vec<IndexFile> {
+        let Partial {
+            terms: names,
+            mut postings,
+            ..
+        } = self.postings;
+        // Threads saw documents in any order.
+        postings
+            .par_iter_mut()
+            .for_each(|list| list.sort_unstable_by_key(|&(doc, _)| doc));
+        let mut order: Vec<u32> = (0..names.len() as u32).collect();
+        order.par_sort_unstable_by(|&a, &b| utf16_order(&names[a as usize], &names[b as usize]));
+        let terms = order.iter().map(|&id| {
+            (
+                names[id as usize].as_str(),
+                encode_postings(&postings[id as usize]),
+            )
+        });
+        let mut rows = self.rows;
+        rows.par_sort_unstable_by_key(|&(doc, _)| doc);
+        debug_assert_eq!(rows.len(), lib.practices.len());
+        let rows: Vec<Vec<u8>> = rows.into_iter().map(|(_, row)| row).collect();
+        encode(lib, terms, &rows, &mut Compressed::default())
+    }
 }
 
 /// JavaScript compares strings by UTF-16 code units; terms are sorted the same way.
@@ -184,7 +220,7 @@ pub fn build_with(lib: &Library, cache: &mut IndexCache) -> Vec<IndexFile> {
         .collect();
     let analysed: Vec<(usize, Vec<(String, u8)>)> = missing
         .par_iter()
-        .map(|&doc| (doc, analyse(lib, doc, &analyzer)))
+        .map(|&doc| (doc, analyse(lib, doc, rendered_html(lib, doc), &analyzer)))
         .collect();
     for (doc, terms) in analysed {
         let list = terms
@@ -229,12 +265,14 @@ pub fn build_with(lib: &Library, cache: &mut IndexCache) -> Vec<IndexFile> {
         .zip(&cache.keys)
         .map(|(p, key)| rustc_hash::FxBuildHasher.hash_one((key, base, &p.url)))
         .collect();
-    let fresh: Vec<(u64, Arc<[u8]>)> = lib
-        .practices
-        .par_iter()
-        .zip(&row_keys)
-        .filter(|(_, key)| !cache.rows.contains_key(*key))
-        .map(|(p, key)| (*key, result_row(lib, p, &snippet_text(&p.body.html)).into()))
+    let fresh: Vec<(u64, Arc<[u8]>)> = (0..lib.practices.len())
+        .into_par_iter()
+        .filter(|&doc| !cache.rows.contains_key(&row_keys[doc]))
+        .map(|doc| {
+            let snippet = snippet_text(rendered_html(lib, doc));
+            let row = result_row(lib, &lib.practices[doc], &snippet);
+            (row_keys[doc], row.into())
+        })
         .collect();
     cache.rows.extend(fresh);
     let rows: Vec<Arc<[u8]>> = row_keys
@@ -340,17 +378,25 @@ fn document_key(lib: &Library, i: usize) -> u64 {
     use std::hash::{Hash, Hasher};
     let p = &lib.practices[i];
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    (p.front_matter_hash, p.body.hash).hash(&mut hasher);
+    (p.front_matter_hash, p.body.rendered().map(|b| b.hash)).hash(&mut hasher);
     hasher.finish()
 }
 
 /// How many fields [`document_fields`] gives.
 const FIELD_COUNT: usize = 5;
 
+/// Practice `doc`'s body HTML as rendered at load (`serve` renders every body).
+fn rendered_html(lib: &Library, doc: usize) -> &str {
+    lib.practices[doc]
+        .body
+        .rendered()
+        .map_or("", |body| body.html.as_str())
+}
+
 /// One practice's terms with their quantised weights.
-fn analyse(lib: &Library, doc: usize, analyzer: &Analyzer) -> Vec<(String, u8)> {
+fn analyse(lib: &Library, doc: usize, body_html: &str, analyzer: &Analyzer) -> Vec<(String, u8)> {
     let mut part = Partial::default();
-    part.add_document(lib, doc, analyzer);
+    part.add_document(lib, doc, body_html, analyzer);
     part.terms
         .into_iter()
         .zip(part.postings)
@@ -494,8 +540,8 @@ impl Partial {
         id
     }
 
-    fn add_document(&mut self, lib: &Library, doc: usize, analyzer: &Analyzer) {
-        let fields = document_fields(lib, doc);
+    fn add_document(&mut self, lib: &Library, doc: usize, body_html: &str, analyzer: &Analyzer) {
+        let fields = document_fields(lib, doc, body_html);
         let mut length = 0.0;
         self.current.clear();
         let mut found = std::mem::take(&mut self.found);
@@ -541,7 +587,11 @@ impl Partial {
 }
 
 /// The texts of a practice with their field weights; the body is the last.
-fn document_fields(lib: &Library, i: usize) -> [(Cow<'_, str>, f32); FIELD_COUNT] {
+fn document_fields<'a>(
+    lib: &'a Library,
+    i: usize,
+    body_html: &str,
+) -> [(Cow<'a, str>, f32); FIELD_COUNT] {
     let p = &lib.practices[i];
     let region = lib.regions.get(p.meta.region);
     let mut facets = format!("{} {}", region.name, lib.config.sectors[p.meta.sector].name);
@@ -565,7 +615,7 @@ fn document_fields(lib: &Library, i: usize) -> [(Cow<'_, str>, f32); FIELD_COUNT
             SUMMARY,
         ),
         (Cow::Owned(facets), FACETS),
-        (Cow::Owned(html_text(&p.body.html)), BODY),
+        (Cow::Owned(html_text(body_html)), BODY),
     ]
 }
 
