@@ -306,12 +306,50 @@ fn related(
                     ranked.truncate(RELATED_COUNT);
                 }
                 ranked.sort_by(order);
-                ranked
-                    .into_iter()
-                    .take(RELATED_COUNT)
-                    .map(|(_, j)| j)
-                    .collect()
+                // Collected from a borrowing iterator: collecting `into_iter()` would reuse
+                // `ranked`'s allocation, and every practice would keep room for hundreds of
+                // candidates (450 MB at 100 000 practices).
+                ranked.iter().take(RELATED_COUNT).map(|&(_, j)| j).collect()
             },
         )
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Twelve practices sharing a tag, a region and a sector: each has eleven candidates.
+    fn crowded_library() -> Library {
+        let dir = tempfile::tempdir().unwrap();
+        let practices = dir.path().join("content/practices");
+        std::fs::create_dir_all(&practices).unwrap();
+        std::fs::write(dir.path().join("site.yaml"), "title: x\n").unwrap();
+        for n in 0..12 {
+            std::fs::write(
+                practices.join(format!("p{n:02}.md")),
+                format!("---\ntitle: Практика {n}\nregion: Тамбовская область\nsector: Спорт\nyear: {}\ntags: [НКО]\n---\nТекст.\n", 2015 + n),
+            )
+            .unwrap();
+        }
+        crate::load(&crate::BuildOptions::new(dir.path())).unwrap()
+    }
+
+    #[test]
+    fn related_practices_are_the_best_few_and_hold_no_spare_room() {
+        let lib = crowded_library();
+        for (i, related) in lib.related.iter().enumerate() {
+            // Newest first, never itself.
+            let expected: Vec<usize> = (0..lib.practices.len())
+                .filter(|&j| j != i)
+                .take(RELATED_COUNT)
+                .collect();
+            assert_eq!(related, &expected);
+            assert!(
+                related.capacity() <= RELATED_COUNT,
+                "{}",
+                related.capacity()
+            );
+        }
+    }
 }
