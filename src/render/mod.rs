@@ -4,6 +4,7 @@
 //! context once; each page adds only its own view. Pages render in parallel and go straight to
 //! a [`Sink`], so a large library is never held in memory as HTML all at once.
 
+mod cards;
 pub mod charts;
 pub mod russian;
 mod views;
@@ -204,7 +205,7 @@ pub struct Renderer<'a> {
     tera: Tera,
     /// Every practice's card as a template value, built once: a practice appears on a dozen
     /// list pages, and cloning a value only bumps reference counts.
-    cards: Vec<std::sync::OnceLock<tera::Value>>,
+    cards: cards::Cards<'a>,
     /// Every card's fingerprint (for `serve`), computed on first use or handed over from the
     /// previous rebuild when the library's model did not change.
     card_fingerprints: std::sync::OnceLock<Vec<u64>>,
@@ -241,9 +242,7 @@ impl<'a> Renderer<'a> {
         Ok(Renderer {
             library,
             tera,
-            cards: (0..library.practices.len())
-                .map(|_| std::sync::OnceLock::new())
-                .collect(),
+            cards: cards::Cards::new(library),
             card_fingerprints: std::sync::OnceLock::new(),
         })
     }
@@ -270,9 +269,7 @@ impl<'a> Renderer<'a> {
 
     /// Practice `i`'s card, built on first use (`serve` renders only a few lists).
     fn card(&self, i: usize) -> tera::Value {
-        self.cards[i]
-            .get_or_init(|| tera::Value::from_serializable(&views::practice(self.library, i)))
-            .clone()
+        self.cards.get(i)
     }
 
     /// Renders every HTML page into the sink; returns how many. The pages of practices whose
