@@ -525,10 +525,11 @@ struct Partial {
     postings: Vec<PostingList>,
     /// Word as written → term id (`None` for function words).
     words: FxHashMap<String, Option<u32>>,
-    /// Weighted frequencies of the current document, reused between documents.
-    current: FxHashMap<u32, f32>,
-    /// The term ids of one field, reused between fields.
-    found: Vec<Option<u32>>,
+    /// The current document's weighted frequency of each term, by term id (zero when
+    /// absent): an array, not a map, since every word of every document adds to it.
+    frequencies: Vec<f32>,
+    /// The terms of the current document, in the order first seen.
+    seen: Vec<u32>,
 }
 
 impl Partial {
@@ -540,16 +541,14 @@ impl Partial {
         self.ids.insert(term.clone(), id);
         self.terms.push(term);
         self.postings.push(PostingList::default());
+        self.frequencies.push(0.0);
         id
     }
 
     fn add_document(&mut self, lib: &Library, doc: usize, body_html: &str, analyzer: &Analyzer) {
         let fields = document_fields(lib, doc, body_html);
         let mut length = 0.0;
-        self.current.clear();
-        let mut found = std::mem::take(&mut self.found);
         for (text, weight) in &fields {
-            found.clear();
             analyzer.for_each_word(text, |word, _| {
                 let id = match self.words.get(word) {
                     Some(&id) => id,
@@ -559,18 +558,21 @@ impl Partial {
                         id
                     }
                 };
-                found.push(id);
+                if let Some(id) = id {
+                    let frequency = &mut self.frequencies[id as usize];
+                    if *frequency == 0.0 {
+                        self.seen.push(id);
+                    }
+                    *frequency += weight;
+                    length += weight;
+                }
             });
-            for &id in found.iter().flatten() {
-                *self.current.entry(id).or_default() += weight;
-                length += weight;
-            }
         }
-        self.found = found;
         // Length is normalised against a fixed pivot rather than the library's average, so a
         // document's weights depend on that document alone: an edit changes only its terms.
         let norm = K1 * (1.0 - B + B * length / PIVOT_LENGTH);
-        for (&id, &tf) in &self.current {
+        for id in self.seen.drain(..) {
+            let tf = std::mem::take(&mut self.frequencies[id as usize]);
             let saturation = tf * (K1 + 1.0) / (tf + norm);
             let weight = (255.0 * saturation / (K1 + 1.0)).ceil().clamp(1.0, 255.0) as u8;
             self.postings[id as usize].push(doc as u32, weight);
