@@ -14,7 +14,9 @@ use rustc_hash::FxHashMap;
 use tera::Value;
 
 use super::views;
+use crate::content::Body;
 use crate::library::{Library, Term};
+use tera::value::Key;
 
 /// Every practice's card, built on first use.
 pub struct Cards<'a> {
@@ -78,6 +80,21 @@ impl<'a> Cards<'a> {
         self.cards[i].get_or_init(|| self.build(i)).clone()
     }
 
+    /// Practice `i`'s page value: its card's fields, its own fields ([`views::PracticeExtras`])
+    /// and its related practices' cards.
+    pub fn practice_page(&self, i: usize, body: &Body) -> Value {
+        let lib = self.library;
+        let card = self.get(i);
+        let mut page: tera::Map = card.as_map().cloned().unwrap_or_default();
+        let extras = Value::from_serializable(&views::practice_extras(lib, i, body));
+        if let Some(extras) = extras.as_map() {
+            page.extend(extras.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        let related: Vec<Value> = lib.related[i].iter().map(|&j| self.get(j)).collect();
+        page.insert(Key::Str("related"), Value::from(related));
+        Value::from(page)
+    }
+
     fn build(&self, i: usize) -> Value {
         let lib = self.library;
         let terms = self.terms.get_or_init(|| TermValues::new(lib));
@@ -134,10 +151,14 @@ mod tests {
         let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal");
         let lib = crate::load(&crate::BuildOptions::new(site)).unwrap();
         assert!(lib.practices.len() > 2);
+        assert!(lib.related.iter().any(|r| !r.is_empty()));
         let cards = Cards::new(&lib);
         for i in 0..lib.practices.len() {
             let expected = Value::from_serializable(&views::practice(&lib, i));
             assert_eq!(cards.get(i), expected, "card {i}");
+            let body = lib.practices[i].body.rendered().unwrap();
+            let expected = Value::from_serializable(&views::practice_full(&lib, i, body));
+            assert_eq!(cards.practice_page(i, body), expected, "page {i}");
         }
     }
 }

@@ -359,7 +359,8 @@ impl<'a> Renderer<'a> {
             JobContext::Practice(i, body) => {
                 let mut cx =
                     page_context("practice", &lib.practices[i].url, lib, Fingerprinting::Off);
-                cx.insert("practice", &views::practice_full(lib, i, body));
+                cx.context
+                    .insert_value("practice", self.cards.practice_page(i, body));
                 cx.context
             }
             JobContext::List(list) => self.list_context(&list),

@@ -71,21 +71,32 @@ pub fn practice(lib: &Library, i: usize) -> PracticeView<'_> {
     }
 }
 
+/// A practice page's own fields besides its card and its related practices (which
+/// templates get as cards too): see [`super::cards::Cards::practice_page`].
 #[derive(Serialize)]
-pub struct PracticeFull<'a> {
-    #[serde(flatten)]
-    pub card: PracticeView<'a>,
+pub struct PracticeExtras<'a> {
     pub permalink: String,
     pub content: &'a str,
     pub toc: &'a [TocEntry],
     pub results: &'a [Outcome],
     pub links: &'a [Link],
     pub contacts: &'a [Contact],
-    pub related: Vec<PracticeView<'a>>,
     pub edit_url: Option<String>,
     pub source_path: String,
     /// schema.org metadata, already escaped for a `<script>` element.
     pub json_ld: String,
+}
+
+/// Everything a practice page shows, as one view: what
+/// [`super::cards::Cards::practice_page`] builds from shared parts (a test holds them equal).
+#[cfg(test)]
+#[derive(Serialize)]
+pub struct PracticeFull<'a> {
+    #[serde(flatten)]
+    pub card: PracticeView<'a>,
+    #[serde(flatten)]
+    pub extras: PracticeExtras<'a>,
+    pub related: Vec<PracticeView<'a>>,
 }
 
 /// The "edit this page" link and the source path it points to.
@@ -107,21 +118,28 @@ fn edit_link(lib: &Library, i: usize) -> (Option<String>, String) {
     (edit_url, source_path)
 }
 
-pub fn practice_full<'a>(lib: &'a Library, i: usize, body: &'a Body) -> PracticeFull<'a> {
+pub fn practice_extras<'a>(lib: &'a Library, i: usize, body: &'a Body) -> PracticeExtras<'a> {
     let p = &lib.practices[i];
     let (edit_url, source_path) = edit_link(lib, i);
-    PracticeFull {
-        card: practice(lib, i),
+    PracticeExtras {
         permalink: format!("{}{}", lib.config.base_url.absolute(), p.url),
         content: &body.html,
         toc: &body.toc,
         results: &p.meta.results,
         links: &p.meta.links,
         contacts: &p.meta.contacts,
-        related: lib.related[i].iter().map(|&j| practice(lib, j)).collect(),
         json_ld: json_ld(lib, i),
         edit_url,
         source_path,
+    }
+}
+
+#[cfg(test)]
+pub fn practice_full<'a>(lib: &'a Library, i: usize, body: &'a Body) -> PracticeFull<'a> {
+    PracticeFull {
+        card: practice(lib, i),
+        extras: practice_extras(lib, i, body),
+        related: lib.related[i].iter().map(|&j| practice(lib, j)).collect(),
     }
 }
 
