@@ -93,6 +93,12 @@ fn fast_piece<'t>(
     classes: &mut Vec<(usize, Class)>,
     f: &mut impl FnMut(usize, &'t str),
 ) -> bool {
+    if let Some(word) = simple_piece(piece.as_bytes()) {
+        if let Some(word) = word {
+            f(base + word.start, &piece[word]);
+        }
+        return true;
+    }
     classes.clear();
     let mut alphanumeric = true;
     for (offset, c) in piece.char_indices() {
@@ -138,6 +144,51 @@ fn fast_piece<'t>(
         }
     }
     true
+}
+
+/// Most pieces of prose are a word with perhaps punctuation around it: `«слово»,`, `(2024`,
+/// `г.`. Punctuation joins letters or digits only when they follow it (WB6–WB7, WB11–WB12),
+/// so such a piece is exactly its run of letters and digits. Found here on bytes, without
+/// classifying character by character: `Some(word range)`, `Some(None)` for punctuation
+/// alone, and `None` for any other piece (letters after punctuation, `_`, other scripts).
+fn simple_piece(bytes: &[u8]) -> Option<Option<std::ops::Range<usize>>> {
+    let mut i = 0;
+    while let Some(len) = punctuation_len(&bytes[i..]) {
+        i += len;
+    }
+    let start = i;
+    while let Some(len) = alphanumeric_len(&bytes[i..]) {
+        i += len;
+    }
+    let end = i;
+    while i < bytes.len() {
+        i += punctuation_len(&bytes[i..])?;
+    }
+    Some((start < end).then_some(start..end))
+}
+
+/// The byte length of a letter or digit the fast path knows (ASCII, U+0400–U+045F) at the
+/// start of `bytes`.
+fn alphanumeric_len(bytes: &[u8]) -> Option<usize> {
+    match bytes {
+        [b, ..] if b.is_ascii_alphanumeric() => Some(1),
+        [0xD0, 0x80..=0xBF, ..] | [0xD1, 0x80..=0x9F, ..] => Some(2),
+        _ => None,
+    }
+}
+
+/// The byte length of a punctuation character that joins nothing after it at the start of
+/// `bytes`: classes Other, MidLetter, MidNum and MidNumLetQ of [`class`], not ExtendNumLet.
+fn punctuation_len(bytes: &[u8]) -> Option<usize> {
+    match bytes {
+        [b'_', ..] => None,
+        [b, ..] if b.is_ascii_punctuation() => Some(1),
+        // U+00A0, «, », ·
+        [0xC2, 0xA0 | 0xAB | 0xBB | 0xB7, ..] => Some(2),
+        // – — ‘ ’ “ ” „ …
+        [0xE2, 0x80, 0x93 | 0x94 | 0x98 | 0x99 | 0x9C | 0x9D | 0x9E | 0xA6, ..] => Some(3),
+        _ => None,
+    }
 }
 
 /// Whether there is no word boundary between `previous` and `current` (UAX #29 WB5–WB13b;
@@ -226,6 +277,8 @@ mod tests {
             "Закон № 442-ФЗ: «социально-экономический» эффект — 3,5 млн руб. (т.е. в 2024 г.)";
         assert_eq!(fast(text), reference(text));
         let long = "x".repeat(200) + " конец";
+        assert_eq!(fast(&long), reference(&long));
+        let long = format!("«{}», ({}).", "ж".repeat(100), "я1".repeat(50));
         assert_eq!(fast(&long), reference(&long));
     }
 }
