@@ -176,18 +176,7 @@ fn load_content(
 /// Builds the site into its output directory (atomically).
 pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
     let started = Instant::now();
-    let lib = match load_once(options, Bodies::Streamed) {
-        Ok(lib) => lib,
-        // A streaming load stops before practice bodies; every error is reported at once, so
-        // theirs are looked for as `check` does.
-        Err(Error::Content(errors)) => {
-            return Err(match load_once(options, Bodies::ValidateOnly) {
-                Err(Error::Content(all)) => Error::Content(all),
-                _ => Error::Content(errors),
-            })
-        }
-        Err(err) => return Err(err),
-    };
+    let lib = load_streamed(options, true)?;
     let loaded = started.elapsed();
     let theme = Theme::load(&options.root, &lib.config.theme)?;
     let mut written = output::write_site(
@@ -207,16 +196,40 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
 /// compiles the theme and renders one page of each template, without writing a file.
 pub fn check(options: &BuildOptions) -> Result<Summary, Error> {
     let started = Instant::now();
-    let lib = load_once(options, Bodies::ValidateOnly)?;
+    let lib = load_streamed(options, false)?;
+    let mut body_warnings = Vec::new();
+    if let Some(bodies) = &lib.deferred {
+        let mut found = bodies.validate(&lib.practices);
+        if !found.errors.is_empty() {
+            diagnostics::sort(&mut found.errors);
+            return Err(Error::Content(found.errors));
+        }
+        body_warnings = found.warnings;
+    }
     let loaded = started.elapsed();
     let theme = Theme::load(&options.root, &lib.config.theme)?;
     let sink = output::NullSink::default();
     let mut written = output::check_site(&lib, &theme, &sink)?;
     written.files = sink.count();
+    written.warnings.extend(body_warnings);
     written.stages.insert(0, ("load and validate", loaded));
     let summary = summary(&lib, written, started);
     drop_in_background(lib);
     Ok(summary)
+}
+
+/// Loads for `build` (bodies rendered to HTML later) and `check` (bodies validated later):
+/// practice bodies stay in their files. A streaming load stops at front-matter errors,
+/// before any practice body is read; since every error is reported at once, the bodies are
+/// then checked as well, by a load that validates everything.
+fn load_streamed(options: &BuildOptions, html: bool) -> Result<Library, Error> {
+    match load_once(options, Bodies::Streamed { html }) {
+        Err(Error::Content(errors)) => Err(match load_once(options, Bodies::ValidateOnly) {
+            Err(Error::Content(all)) => Error::Content(all),
+            _ => Error::Content(errors),
+        }),
+        loaded => loaded,
+    }
 }
 
 fn summary(lib: &Library, written: output::Written, started: Instant) -> Summary {

@@ -27,7 +27,16 @@ pub struct DeferredBodies {
     pub(super) files: HashSet<String>,
     pub(super) base_path: String,
     pub(super) unsafe_html: bool,
+    /// Whether bodies are rendered to HTML (`build`) or only validated (`check`).
+    pub(super) html: bool,
     pub(super) completeness: Completeness,
+}
+
+/// Every practice body's problems, as [`DeferredBodies::validate`] finds them.
+#[derive(Debug, Default)]
+pub struct Validated {
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A practice body rendered by [`DeferredBodies::render`], with what the load would have
@@ -44,6 +53,25 @@ pub struct StreamedBody {
 }
 
 impl DeferredBodies {
+    /// Renders every practice's body in turn, in parallel, keeping only what it reports
+    /// (`check`): one body at a time per thread is ever in memory.
+    pub fn validate(&self, practices: &[Arc<Practice>]) -> Validated {
+        use rayon::prelude::*;
+        practices
+            .par_iter()
+            .fold(Validated::default, |mut found, practice| {
+                let body = self.render(practice);
+                found.errors.extend(body.errors);
+                found.warnings.extend(body.warnings);
+                found
+            })
+            .reduce(Validated::default, |mut a, b| {
+                a.errors.extend(b.errors);
+                a.warnings.extend(b.warnings);
+                a
+            })
+    }
+
     /// Reads `practice`'s file again and renders its body. A practice whose body was rendered
     /// at load gets it back; a file that changed since the load is an error, since its
     /// front matter was validated as it was then.
@@ -93,7 +121,7 @@ impl DeferredBodies {
             file_exists: &file_exists,
             base_path: &self.base_path,
             unsafe_html: self.unsafe_html,
-            html: true,
+            html: self.html,
         };
         let (body, assets, problems) = render_body(&text[offset..], &cx);
         let mut warnings = completeness::check(
@@ -162,7 +190,7 @@ mod tests {
     fn a_deferred_body_renders_as_a_body_rendered_at_load() {
         let dir = site();
         std::fs::write(dir.path().join("content/practices/missing.png"), b"png").unwrap();
-        let streamed = load_site(dir.path(), Bodies::Streamed).unwrap();
+        let streamed = load_site(dir.path(), Bodies::Streamed { html: true }).unwrap();
         let at_load = load_site(dir.path(), Bodies::Html).unwrap();
         assert!(one(&streamed).body.rendered().is_none());
         let rendered = streamed.deferred.as_ref().unwrap().render(&one(&streamed));
@@ -185,7 +213,7 @@ mod tests {
     fn body_errors_of_a_deferred_practice_come_with_its_rendering() {
         let dir = site();
         assert!(load_site(dir.path(), Bodies::Html).is_err());
-        let streamed = load_site(dir.path(), Bodies::Streamed).unwrap();
+        let streamed = load_site(dir.path(), Bodies::Streamed { html: true }).unwrap();
         let rendered = streamed.deferred.as_ref().unwrap().render(&one(&streamed));
         let codes: Vec<_> = rendered
             .errors
@@ -203,7 +231,7 @@ mod tests {
     #[test]
     fn a_file_changed_since_the_load_is_reported_not_rendered() {
         let dir = site();
-        let content = load_site(dir.path(), Bodies::Streamed).unwrap();
+        let content = load_site(dir.path(), Bodies::Streamed { html: true }).unwrap();
         let practice = content
             .practices
             .iter()

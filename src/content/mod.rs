@@ -22,7 +22,7 @@ use crate::regions::Regions;
 use crate::schema::Reader;
 use crate::slug::slugify;
 use crate::yaml;
-pub use deferred::{DeferredBodies, StreamedBody};
+pub use deferred::{DeferredBodies, StreamedBody, Validated};
 pub use markdown::TocEntry;
 pub use practice::{Contact, Link, Outcome, PracticeMeta, Status};
 
@@ -102,9 +102,11 @@ pub enum Bodies {
     Html,
     /// Checks bodies (links, images, headings) without writing HTML (`check`).
     ValidateOnly,
-    /// Renders pages, and leaves practice bodies in their files for the build to render one
-    /// at a time ([`Content::deferred`]). A file's text is not kept after its front matter.
-    Streamed,
+    /// Renders (or, without `html`, validates) pages, and leaves practice bodies in their
+    /// files ([`Content::deferred`]): `build` renders them one at a time while it writes their
+    /// pages, `check` validates them one at a time. A file's text is not kept after its front
+    /// matter, so memory does not grow with the library's text.
+    Streamed { html: bool },
 }
 
 /// A fast hash of a text (a whole content file, a body's HTML), to notice a change. Only
@@ -178,12 +180,16 @@ pub struct LoadOptions<'a> {
 impl LoadOptions<'_> {
     /// Whether bodies rendered now are rendered to HTML; `check` only validates them.
     fn html(&self) -> bool {
-        self.bodies != Bodies::ValidateOnly
+        match self.bodies {
+            Bodies::Html => true,
+            Bodies::ValidateOnly => false,
+            Bodies::Streamed { html } => html,
+        }
     }
 
     /// Whether a practice's body is left in its file.
     fn defers(&self, kind: Kind) -> bool {
-        self.bodies == Bodies::Streamed && kind == Kind::Practice
+        matches!(self.bodies, Bodies::Streamed { .. }) && kind == Kind::Practice
     }
 }
 
@@ -574,8 +580,9 @@ impl ContentCache {
                 cached.rendered = Some((context_key, rendered));
             }
         }
-        if options.bodies == Bodies::Streamed {
+        if let Bodies::Streamed { html } = options.bodies {
             content.deferred = Some(Arc::new(DeferredBodies {
+                html,
                 content_dir: content_dir.to_path_buf(),
                 pages: pages_by_path.clone(),
                 files: other.iter().map(|f| f.to_string()).collect(),

@@ -254,11 +254,17 @@ fn stream_practices(
         .try_reduce(Streamed::default, |a, b| Ok(a.merge(b)))
 }
 
-/// What `check` renders: one page of each template, into `sink`.
+/// What `check` renders: one page of each template, into `sink`. A practice page whose
+/// body is still in its file gets that body as `check` validates it (without HTML).
 pub fn check_site(lib: &Library, theme: &Theme, sink: &dyn Sink) -> Result<Written, Error> {
     let started = Instant::now();
     let assets = asset_paths(theme);
-    let pages = Renderer::new(lib, theme, &assets)?.render_samples(sink)?;
+    let renderer = Renderer::new(lib, theme, &assets)?;
+    let mut pages = renderer.render_samples(sink)?;
+    if let (Some(bodies), Some(first)) = (&lib.deferred, lib.practices.first()) {
+        renderer.render_practice(0, &bodies.render(first).body, sink)?;
+        pages += 1;
+    }
     Ok(Written {
         pages,
         files: 0,
