@@ -181,15 +181,14 @@ impl Session {
                 rayon::join(
                     || output::write_search_index_with(&lib, index, &others),
                     || {
-                        output::write_companions(
-                            &lib,
-                            &theme,
-                            &assets,
-                            &lib.assets,
-                            &self.options.root,
-                            &others,
-                            dataset,
-                        )
+                        output::write_companions(&lib, &theme, &assets, &others, Some(dataset))
+                            .and_then(|()| {
+                                output::copy_content_assets(
+                                    &self.options.root,
+                                    &lib.assets,
+                                    &others,
+                                )
+                            })
                     },
                 )
             },

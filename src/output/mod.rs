@@ -142,11 +142,19 @@ pub fn render_site(
 ) -> Result<Written, Error> {
     let assets = asset_paths(theme);
     let renderer = Renderer::new(lib, theme, &assets)?;
-    // Pages and the search index are independent; building them side by side lets the index's
-    // serial steps overlap with rendering. Practice bodies left in their files are rendered
-    // on the index's side, each written into its page and indexed while it is at hand.
+    // Pages, the search index and the companion files are independent; building them side by
+    // side lets each one's serial steps overlap with the others' parallel work. Practice
+    // bodies left in their files are rendered on the index's side, each written into its page
+    // and indexed while it is at hand; the other side, done long before, takes the feeds,
+    // sitemap and data export meanwhile.
     let (pages, index) = rayon::join(
-        || timed(|| renderer.render_pages(sink)),
+        || {
+            timed(|| {
+                let pages = renderer.render_pages(sink)?;
+                write_companions(lib, theme, &assets, sink, None)?;
+                Ok(pages)
+            })
+        },
         || {
             timed(|| match &lib.deferred {
                 Some(bodies) => stream_practices(lib, &renderer, bodies, sink).map(Some),
@@ -154,9 +162,12 @@ pub fn render_site(
             })
         },
     );
+    // Every page is written: the card values (a few hundred megabytes at 100 000 practices)
+    // go before the index files are encoded.
+    drop(renderer);
     let (mut pages, render_time) = pages?;
     let (streamed, index_time) = index?;
-    let mut stages = vec![("render pages", render_time)];
+    let mut stages = vec![("pages, feeds, data", render_time)];
     let started = Instant::now();
     let (content_assets, warnings) = match streamed {
         Some(streamed) => {
@@ -171,9 +182,7 @@ pub fn render_site(
             assets.extend(lib.assets.iter().cloned());
             assets.sort_unstable();
             assets.dedup();
-            let started = Instant::now();
             write_files(streamed.index.finish(lib), sink)?;
-            stages.push(("search index files", started.elapsed()));
             (assets, streamed.warnings)
         }
         None => {
@@ -181,16 +190,8 @@ pub fn render_site(
             (lib.assets.clone(), Vec::new())
         }
     };
-    write_companions(
-        lib,
-        theme,
-        &assets,
-        &content_assets,
-        root,
-        sink,
-        &mut dataset::DatasetCache::default(),
-    )?;
-    stages.push(("feeds, data, assets", started.elapsed()));
+    copy_content_assets(root, &content_assets, sink)?;
+    stages.push(("index files, content assets", started.elapsed()));
     Ok(Written {
         pages,
         files: 0,
@@ -297,26 +298,28 @@ fn write_files(
     Ok(files.len())
 }
 
-/// Everything besides pages and the search index: static and content assets, feeds, the
-/// sitemap, robots.txt and the open dataset. `content_assets` are the content files that
-/// bodies refer to (content-relative).
+/// The files bodies refer to (content-relative paths, each once), copied from `content/`.
+pub fn copy_content_assets(root: &Path, assets: &[String], sink: &dyn Sink) -> Result<(), Error> {
+    assets.par_iter().try_for_each(|asset| {
+        let source = root.join("content").join(asset);
+        let bytes = fs::read(&source).map_err(|e| Error::io(&source, e))?;
+        sink.write(asset, &bytes)
+    })
+}
+
+/// Everything besides pages, the search index and content assets: the theme's static files,
+/// feeds, the sitemap, robots.txt and the open dataset (from `dataset`'s rows when there is
+/// a cache, as `serve` keeps; written straight into the files otherwise).
 pub fn write_companions(
     lib: &Library,
     theme: &Theme,
     assets: &BTreeMap<String, String>,
-    content_assets: &[String],
-    root: &Path,
     sink: &dyn Sink,
-    dataset: &mut dataset::DatasetCache,
+    dataset: Option<&mut dataset::DatasetCache>,
 ) -> Result<(), Error> {
     for (name, hashed) in assets {
         sink.write(hashed, &theme.statics[name])?;
     }
-    content_assets.par_iter().try_for_each(|asset| {
-        let source = root.join("content").join(asset);
-        let bytes = fs::read(&source).map_err(|e| Error::io(&source, e))?;
-        sink.write(asset, &bytes)
-    })?;
     let everything: Vec<usize> = (0..lib.practices.len()).collect();
     sink.write(
         "feed.xml",
@@ -335,7 +338,10 @@ pub fn write_companions(
         feeds::sitemap(lib, &sitemap_paths(lib)).as_bytes(),
     )?;
     sink.write("robots.txt", feeds::robots(lib).as_bytes())?;
-    let data = dataset::files(lib, dataset);
+    let data = match dataset {
+        Some(cache) => dataset::files(lib, cache),
+        None => dataset::files_once(lib),
+    };
     sink.write_shared("data/practices.json", data.json)?;
     sink.write_shared("data/practices.csv", data.csv)?;
     Ok(())
