@@ -61,10 +61,19 @@ pub fn for_each_word<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str)) {
             start += 1;
             continue;
         }
-        let end = bytes[start..]
+        // The common piece (see `simple_piece`) is found in the same pass that finds its end.
+        let (word, after) = simple_prefix(bytes, start);
+        if after == bytes.len() || is_separator(bytes[after]) {
+            if let Some(word) = word {
+                f(word.start, &text[word]);
+            }
+            start = after;
+            continue;
+        }
+        let end = bytes[after..]
             .iter()
             .position(|&b| is_separator(b))
-            .map_or(bytes.len(), |n| start + n);
+            .map_or(bytes.len(), |n| after + n);
         // Both ends sit next to ASCII bytes or the text's ends, so they are char boundaries.
         let piece = &text[start..end];
         if !fast_piece(piece, start, &mut classes, &mut f) {
@@ -152,29 +161,41 @@ fn fast_piece<'t>(
 /// classifying character by character: `Some(word range)`, `Some(None)` for punctuation
 /// alone, and `None` for any other piece (letters after punctuation, `_`, other scripts).
 fn simple_piece(bytes: &[u8]) -> Option<Option<std::ops::Range<usize>>> {
-    let mut i = 0;
+    let (word, end) = simple_prefix(bytes, 0);
+    (end == bytes.len()).then_some(word)
+}
+
+/// The longest run from `from` of the shape [`simple_piece`] accepts (punctuation, letters
+/// and digits, punctuation): its word, if it has letters or digits, and where it ends (on a
+/// character boundary). The piece is simple if the run reaches its end.
+fn simple_prefix(bytes: &[u8], from: usize) -> (Option<std::ops::Range<usize>>, usize) {
+    let mut i = from;
     while let Some(len) = punctuation_len(&bytes[i..]) {
         i += len;
     }
     let start = i;
-    while let Some(len) = alphanumeric_len(&bytes[i..]) {
+    i = skip_alphanumeric(bytes, i);
+    let end = i;
+    while let Some(len) = punctuation_len(&bytes[i..]) {
         i += len;
     }
-    let end = i;
-    while i < bytes.len() {
-        i += punctuation_len(&bytes[i..])?;
-    }
-    Some((start < end).then_some(start..end))
+    ((start < end).then_some(start..end), i)
 }
 
-/// The byte length of a letter or digit the fast path knows (ASCII, U+0400–U+045F) at the
-/// start of `bytes`.
-fn alphanumeric_len(bytes: &[u8]) -> Option<usize> {
-    match bytes {
-        [b, ..] if b.is_ascii_alphanumeric() => Some(1),
-        [0xD0, 0x80..=0xBF, ..] | [0xD1, 0x80..=0x9F, ..] => Some(2),
-        _ => None,
+/// Where the run of letters and digits the fast path knows (ASCII, U+0400–U+045F) starting
+/// at `i` ends. Written out byte by byte: this loop sees every letter of the library.
+fn skip_alphanumeric(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        match (b, bytes.get(i + 1)) {
+            (0xD0, Some(0x80..=0xBF)) | (0xD1, Some(0x80..=0x9F)) => i += 2,
+            _ => break,
+        }
     }
+    i
 }
 
 /// The byte length of a punctuation character that joins nothing after it at the start of
