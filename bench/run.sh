@@ -16,7 +16,7 @@ WORK=${WORK:-/tmp/praktika-bench}
 OUT=bench/out
 mkdir -p "$WORK" "$OUT"
 
-cargo build --release --quiet --bin praktika --example corpus
+cargo build --release --quiet --bin praktika --example corpus --example index_time
 BIN=$PWD/target/release/praktika
 
 # Every run writes a new output folder under $RUNS_DIR; all are removed only at the end. ext4
@@ -52,6 +52,7 @@ measure() {
 }
 
 rows=()
+index_times=()
 for n in $SIZES; do
   corpus="$WORK/corpus-$n"
   hugo_args=()
@@ -69,6 +70,8 @@ for n in $SIZES; do
   fi
   read -r cmed cmin cmax cpeak < <(measure "check-$n" "$BIN" check --root "$corpus")
   rows+=("| $n | praktika check | ${cmed} s | ${cmin}–${cmax} s | ${cpeak} MB | |")
+  # The search index on its own (inside a build it is made while pages are written).
+  index_times+=("$(./target/release/examples/index_time --root "$corpus" --runs "$RUNS")")
 done
 
 extra=""
@@ -99,5 +102,7 @@ fi
   echo "| practices | command | median wall | min–max | peak memory | ratio |"
   echo "|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
+  echo
+  printf 'Search index build alone (examples/index_time.rs, all cores): %s\n' "${index_times[@]}"
   echo "$extra"
 } | tee "$OUT/results.md"
