@@ -68,9 +68,10 @@ impl Library {
         Library::build(config, regions, content, None)
     }
 
-    /// Like [`Library::new`], for `serve`: when every practice has the front matter and
-    /// address it had in `previous` (a save that edited a body, the usual case), the
-    /// taxonomies and related practices are taken from `previous` instead of computed again.
+    /// Like [`Library::new`], for `serve`: when every practice has the terms and address it
+    /// had in `previous` (a save that edited a body, a title or a summary: the usual cases),
+    /// the taxonomies and related practices are taken from `previous` instead of computed
+    /// again ([`Library::same_terms`]).
     /// Like the content cache, this holds within one configuration and regions list.
     pub fn with_previous(
         config: Config,
@@ -100,7 +101,7 @@ impl Library {
                 .cmp(&sort_key(a))
                 .then_with(|| a.slug.cmp(&b.slug))
         });
-        let unchanged = previous.filter(|previous| same_practices(&previous.practices, &practices));
+        let unchanged = previous.filter(|previous| same_terms(&previous.practices, &practices));
         let (taxonomies, practice_tags, related) = match unchanged {
             Some(previous) => (
                 Arc::clone(&previous.taxonomies),
@@ -139,6 +140,13 @@ impl Library {
         same_practices(&self.practices, &other.practices)
     }
 
+    /// Whether `other` has the same practices in the same order, each with the same terms
+    /// (region, sector, year, date, tags), address and source file: then it has the same
+    /// taxonomies and related practices, though titles, summaries and other fields may differ.
+    pub fn same_terms(&self, other: &Library) -> bool {
+        same_terms(&self.practices, &other.practices)
+    }
+
     /// The district term index of a practice's region, if it has one.
     pub fn district_of(&self, practice: usize) -> Option<usize> {
         self.regions
@@ -155,6 +163,20 @@ fn same_practices(a: &[Arc<Practice>], b: &[Arc<Practice>]) -> bool {
             a.front_matter_hash == b.front_matter_hash
                 && a.url == b.url
                 && a.source_path == b.source_path
+        })
+}
+
+/// See [`Library::same_terms`]. The model is made of these fields and the practices' order,
+/// which follows from the date (or year) and the address.
+fn same_terms(a: &[Arc<Practice>], b: &[Arc<Practice>]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(a, b)| {
+            let (x, y) = (&a.meta, &b.meta);
+            a.url == b.url
+                && a.source_path == b.source_path
+                && (a.front_matter_hash == b.front_matter_hash
+                    || (x.region, x.sector, x.year, x.date, &x.tags)
+                        == (y.region, y.sector, y.year, y.date, &y.tags))
         })
 }
 
@@ -333,6 +355,28 @@ mod tests {
             .unwrap();
         }
         crate::load(&crate::BuildOptions::new(dir.path())).unwrap()
+    }
+
+    #[test]
+    fn a_title_edit_keeps_the_terms_and_a_tag_edit_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("content/practices/p.md");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(dir.path().join("site.yaml"), "title: x\n").unwrap();
+        let front = "---\ntitle: Практика\nregion: Тамбовская область\nsector: Спорт\nyear: 2024\ntags: [НКО]\n---\nТекст.\n";
+        std::fs::write(&file, front).unwrap();
+        let load = || crate::load(&crate::BuildOptions::new(dir.path())).unwrap();
+        let before = load();
+        std::fs::write(&file, front.replace("title: Практика", "title: Другая")).unwrap();
+        let retitled = load();
+        assert!(!retitled.same_model(&before));
+        assert!(retitled.same_terms(&before));
+        for edit in ["tags: [НКО, Спорт]", "year: 2023", "region: Москва"] {
+            let line = edit.split(':').next().unwrap();
+            let old = front.lines().find(|l| l.starts_with(line)).unwrap();
+            std::fs::write(&file, front.replace(old, edit)).unwrap();
+            assert!(!load().same_terms(&before), "{edit}");
+        }
     }
 
     #[test]

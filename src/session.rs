@@ -163,6 +163,14 @@ impl Session {
         let renderer = Renderer::new(&lib, &theme, &assets)?;
         if lib.same_model(&state.library) {
             renderer.reuse_card_fingerprints(std::mem::take(&mut state.cards));
+        } else if lib.same_terms(&state.library) {
+            // A title, summary or other own field changed: only those practices' cards.
+            let changed: Vec<usize> = (lib.practices.iter().zip(&state.library.practices))
+                .enumerate()
+                .filter(|(_, (new, old))| new.front_matter_hash != old.front_matter_hash)
+                .map(|(i, _)| i)
+                .collect();
+            renderer.update_card_fingerprints(std::mem::take(&mut state.cards), &changed);
         }
         let global = renderer.global_fingerprint(&theme, &assets);
         let empty = Fingerprints::default();

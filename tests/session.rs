@@ -260,3 +260,47 @@ fn an_edit_rewrites_only_what_it_affects() {
         .unwrap();
     assert!(again.written.is_empty(), "{:?}", again.written);
 }
+
+/// A title-only edit keeps every term, so the model and the other cards are reused; every
+/// page that shows the practice's card (lists, related blocks) must still be re-rendered.
+/// The random sequences above can miss this: a later edit re-renders the same lists.
+#[test]
+fn a_title_edit_reaches_every_page_that_shows_the_practice() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    common::copy_dir(&common::fixture("minimal"), &site);
+    let mut options = BuildOptions::new(&site);
+    options.output = Some(dir.path().join("served"));
+    let mut session = Session::new(options.clone());
+    session.rebuild(&Change::Everything).unwrap();
+    let alpha = site.join("content/practices/alpha.md");
+    let text = fs::read_to_string(&alpha).unwrap();
+    let title = text.lines().find(|l| l.starts_with("title:")).unwrap();
+    fs::write(
+        &alpha,
+        text.replacen(title, "title: Совсем новое название", 1),
+    )
+    .unwrap();
+    let rebuilt = session
+        .rebuild(&Change::Content(vec!["practices/alpha.md".into()]))
+        .unwrap();
+    assert!(!rebuilt.full);
+    let mut fresh = options.clone();
+    fresh.output = Some(dir.path().join("fresh"));
+    praktika::build(&fresh).unwrap();
+    let (served, full) = (
+        common::snapshot(&options.output_dir()),
+        common::snapshot(&fresh.output_dir()),
+    );
+    assert_eq!(
+        served.keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>()
+    );
+    let stale: Vec<&String> = full
+        .iter()
+        .filter(|(path, bytes)| &served[*path] != *bytes)
+        .map(|(path, _)| path)
+        .collect();
+    assert!(stale.is_empty(), "not rebuilt: {stale:?}");
+    assert!(rebuilt.written.iter().any(|p| p == "practices/index.html"));
+}

@@ -267,6 +267,23 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Takes card fingerprints computed for an earlier library with the same terms
+    /// ([`Library::same_terms`]: every term shows the same name and count), computing again
+    /// only those of the `changed` practices, whose own fields may differ.
+    pub fn update_card_fingerprints(&self, mut cards: Vec<u64>, changed: &[usize]) {
+        let lib = self.library;
+        if cards.len() != lib.practices.len() {
+            return;
+        }
+        let terms = TermFingerprints::new(lib);
+        for &i in changed {
+            if let Some(card) = cards.get_mut(i) {
+                *card = card_fingerprint(lib, &terms, i);
+            }
+        }
+        let _ = self.card_fingerprints.set(cards);
+    }
+
     /// Practice `i`'s card, built on first use (`serve` renders only a few lists).
     fn card(&self, i: usize) -> tera::Value {
         self.cards.get(i)
