@@ -1,12 +1,14 @@
 // Time from saving one practice to the live-reload event, against a running `praktika serve`.
-// Usage: node bench/reload-latency.mjs <server url> <practice file> [runs] [body|title]
+// Usage: node bench/reload-latency.mjs <server url> <practice file> [runs] [body|title|tags]
 // `body` (the default) appends a sentence to the body; `title` edits the front matter's title,
-// which changes the practice's card on list pages and related blocks.
+// which changes the practice's card on list pages and related blocks; `tags` adds a tag of its
+// own, which changes the taxonomies and related practices as well.
 import fs from 'node:fs';
 import http from 'node:http';
 
 const [base, file, runsArg, mode = 'body'] = process.argv.slice(2);
 const runs = Number(runsArg || 7);
+if (!['body', 'title', 'tags'].includes(mode)) throw new Error('mode must be body, title or tags: ' + mode);
 const origin = new URL(base).origin;
 let waiter = null;
 http.get(origin + '/__praktika/events', (res) => {
@@ -29,9 +31,11 @@ try {
   for (let i = 0; i < runs; i++) {
     const event = new Promise((resolve) => { waiter = resolve; });
     const started = performance.now();
-    const edited = mode === 'title'
-      ? original.replace(/^title: ("?)/m, (_, quote) => `title: ${quote}Правка ${i} — `)
-      : original + `\nПравка номер ${i}.\n`;
+    const edited = {
+      title: () => original.replace(/^title: ("?)/m, (_, quote) => `title: ${quote}Правка ${i} — `),
+      tags: () => original.replace(/^tags: \[/m, `tags: [правка ${i}, `),
+      body: () => original + `\nПравка номер ${i}.\n`,
+    }[mode]();
     if (edited === original) throw new Error('nothing to edit in ' + file);
     fs.writeFileSync(file, edited);
     const name = await event;

@@ -91,9 +91,11 @@ if [ -d tests/browser/node_modules/playwright-core ] && [ -x "${CHROMIUM:-/usr/b
   file=$(ls "$WORK/corpus-$n/content/practices/" | sed -n 500p)
   reload=$(node bench/reload-latency.mjs "http://127.0.0.1:$port/" "$WORK/corpus-$n/content/practices/$file" 7)
   retitle=$(node bench/reload-latency.mjs "http://127.0.0.1:$port/" "$WORK/corpus-$n/content/practices/$file" 7 title)
+  retag=$(node bench/reload-latency.mjs "http://127.0.0.1:$port/" "$WORK/corpus-$n/content/practices/$file" 7 tags)
   kill "$pid"; rm -rf "$WORK/corpus-$n/public"
   extra+=$'\n'"serve, save one practice → reload event, $n practices: $reload"$'\n'
   extra+=$'\n'"serve, the same with its title edited (front matter): $retitle"$'\n'
+  extra+=$'\n'"serve, the same with a tag added (taxonomies change): $retag"$'\n'
 fi
 
 {
