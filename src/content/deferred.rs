@@ -1,10 +1,11 @@
 //! Practice bodies left in their files by a streaming load ([`super::Bodies::Streamed`]).
 //!
-//! A build needs each body exactly once, for the practice's page and its search-index entry.
-//! Rendering every body at load would hold the whole library's HTML in memory (two gigabytes
-//! at 100 000 practices); instead the build renders each body while it writes that page, and
-//! drops it. Everything a body's rendering depends on besides its own text, which files and
-//! pages exist, was settled by the load and is kept here.
+//! A build needs each body exactly once, for the practice's page and its search-index entry,
+//! and `check` only once, to validate it. Rendering every body at load would hold the whole
+//! library's HTML in memory (two gigabytes at 100 000 practices); instead the build renders
+//! each body while it writes that page, `check` validates each in turn, and either drops it.
+//! Everything a body's rendering depends on besides its own text, which files and pages
+//! exist, was settled by the load and is kept here.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::PathBuf;
@@ -101,9 +102,9 @@ impl DeferredBodies {
                     errors: vec![Diagnostic::file_error(
                         "changed-during-build",
                         source_path,
-                        "the file changed while the site was being built",
+                        "the file changed after its front matter was read",
                     )
-                    .with_hint("build again once the file is saved")],
+                    .with_hint("run the command again once the file is saved")],
                     ..StreamedBody::default()
                 }
             }
