@@ -161,10 +161,9 @@ impl Session {
         let theme = Theme::load(&self.options.root, &lib.config.theme)?;
         let assets = output::asset_paths(&theme);
         let renderer = Renderer::new(&lib, &theme, &assets)?;
-        if lib.same_model(&state.library) {
-            renderer.reuse_card_fingerprints(std::mem::take(&mut state.cards));
-        } else if lib.same_terms(&state.library) {
-            // A title, summary or other own field changed: only those practices' cards.
+        if lib.same_terms(&state.library) {
+            // Every term is as it was: only the cards of practices whose front matter changed
+            // (a title, a summary…; none for a body edit) are fingerprinted again.
             let changed: Vec<usize> = (lib.practices.iter().zip(&state.library.practices))
                 .enumerate()
                 .filter(|(_, (new, old))| new.front_matter_hash != old.front_matter_hash)

@@ -259,14 +259,6 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// Takes card fingerprints computed for an earlier library with the same model
-    /// ([`Library::same_model`]): every card shows the same front matter and terms.
-    pub fn reuse_card_fingerprints(&self, cards: Vec<u64>) {
-        if cards.len() == self.library.practices.len() {
-            let _ = self.card_fingerprints.set(cards);
-        }
-    }
-
     /// Takes card fingerprints computed for an earlier library with the same terms
     /// ([`Library::same_terms`]: every term shows the same name and count), computing again
     /// only those of the `changed` practices, whose own fields may differ.
@@ -275,10 +267,12 @@ impl<'a> Renderer<'a> {
         if cards.len() != lib.practices.len() {
             return;
         }
-        let terms = TermFingerprints::new(lib);
-        for &i in changed {
-            if let Some(card) = cards.get_mut(i) {
-                *card = card_fingerprint(lib, &terms, i);
+        if !changed.is_empty() {
+            let terms = TermFingerprints::new(lib);
+            for &i in changed {
+                if let Some(card) = cards.get_mut(i) {
+                    *card = card_fingerprint(lib, &terms, i);
+                }
             }
         }
         let _ = self.card_fingerprints.set(cards);
