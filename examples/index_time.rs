@@ -9,6 +9,11 @@
 
 use std::time::Instant;
 
+/// The allocator `praktika` itself runs with (see `src/main.rs`), so the figure is the one a
+/// build sees.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let mut root = None;

@@ -142,30 +142,36 @@ impl Analyzer {
     /// (`442-ФЗ`, `социально-экономический`) first with the whole compound, then with each part.
     /// The second argument is the word's position; a compound's parts share it.
     pub fn for_each_word<'t>(&self, text: &'t str, mut f: impl FnMut(&'t str, u32)) {
-        let mut words: Vec<(usize, &str)> = Vec::new();
-        super::segment::for_each_word(text, |offset, word| words.push((offset, word)));
+        let bytes = text.as_bytes();
+        // The current `a-b-c` run (no spaces around the hyphens): its first word, and any
+        // further words in `rest`, which stays empty (and unallocated) for most runs.
+        let mut first: Option<(usize, &'t str)> = None;
+        let mut rest: Vec<(usize, &'t str)> = Vec::new();
         let mut position = 0u32;
-        let mut i = 0;
-        while i < words.len() {
-            // Join `a-b-c` (no spaces around the hyphens) into one compound.
-            let mut j = i;
-            while j + 1 < words.len() {
-                let (start, word) = words[j];
-                let gap = &text[start + word.len()..words[j + 1].0];
-                if matches!(gap, "-" | "‐" | "‑") {
-                    j += 1;
-                } else {
-                    break;
-                }
+        let mut flush = |first: (usize, &'t str), rest: &mut Vec<(usize, &'t str)>| {
+            if let Some(&(last, word)) = rest.last() {
+                f(&text[first.0..last + word.len()], position);
             }
-            if j > i {
-                f(&text[words[i].0..words[j].0 + words[j].1.len()], position);
-            }
-            for &(_, word) in &words[i..=j] {
+            f(first.1, position);
+            for &(_, word) in rest.iter() {
                 f(word, position);
             }
             position += 1;
-            i = j + 1;
+            rest.clear();
+        };
+        super::segment::for_each_word(text, |offset, word| {
+            if let Some(run) = first {
+                let (start, previous) = rest.last().copied().unwrap_or(run);
+                if is_hyphen(&bytes[start + previous.len()..offset]) {
+                    rest.push((offset, word));
+                    return;
+                }
+                flush(run, &mut rest);
+            }
+            first = Some((offset, word));
+        });
+        if let Some(run) = first {
+            flush(run, &mut rest);
         }
     }
 
@@ -196,6 +202,12 @@ impl Analyzer {
         });
         tokens
     }
+}
+
+/// A hyphen that joins words into a compound: `-`, U+2010 or U+2011, alone.
+fn is_hyphen(gap: &[u8]) -> bool {
+    // U+2010 and U+2011 in UTF-8.
+    matches!(gap, b"-" | [0xE2, 0x80, 0x90 | 0x91])
 }
 
 /// `ребенок`→`ребенк`, `отец`→`отц`: a Russian stem ending in consonant + о/е + к/ц loses the
