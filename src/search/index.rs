@@ -548,8 +548,11 @@ impl Partial {
     fn add_document(&mut self, lib: &Library, doc: usize, body_html: &str, analyzer: &Analyzer) {
         let fields = document_fields(lib, doc, body_html);
         let mut length = 0.0;
+        let mut words: Vec<&str> = Vec::new();
         for (text, weight) in &fields {
-            analyzer.for_each_word(text, |word, _| {
+            words.clear();
+            analyzer.for_each_word(text, |word, _| words.push(word));
+            for &word in &words {
                 let id = match self.words.get(word) {
                     Some(&id) => id,
                     None => {
@@ -566,7 +569,7 @@ impl Partial {
                     *frequency += weight;
                     length += weight;
                 }
-            });
+            }
         }
         // Length is normalised against a fixed pivot rather than the library's average, so a
         // document's weights depend on that document alone: an edit changes only its terms.
