@@ -20,6 +20,7 @@ use crate::diagnostics::Diagnostic;
 use crate::error::Error;
 use crate::library::Library;
 use crate::render::{page_url, Renderer, Sink};
+use crate::search::index::{Collector, WordTerms};
 use crate::theme::Theme;
 
 /// The file that marks a directory as Praktika's output, safe to replace.
@@ -210,7 +211,7 @@ fn timed<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<(T, Duration), Error
 /// pages.
 #[derive(Default)]
 struct Streamed {
-    index: crate::search::index::Collector,
+    index: Collector,
     /// Files the bodies refer to (unsorted, with repeats).
     assets: Vec<String>,
     warnings: Vec<Diagnostic>,
@@ -237,9 +238,14 @@ fn stream_practices(
     sink: &dyn Sink,
 ) -> Result<Streamed, Error> {
     let failed = AtomicBool::new(false);
+    let word_terms = Arc::new(WordTerms::default());
+    let streamed = || Streamed {
+        index: Collector::new(Arc::clone(&word_terms)),
+        ..Streamed::default()
+    };
     (0..lib.practices.len())
         .into_par_iter()
-        .try_fold(Streamed::default, |mut streamed, i| {
+        .try_fold(streamed, |mut streamed, i| {
             let body = bodies.render(&lib.practices[i]);
             streamed.assets.extend(body.assets);
             streamed.warnings.extend(body.warnings);
@@ -252,7 +258,7 @@ fn stream_practices(
             }
             Ok(streamed)
         })
-        .try_reduce(Streamed::default, |a, b| Ok(a.merge(b)))
+        .try_reduce(streamed, |a, b| Ok(a.merge(b)))
 }
 
 /// What `check` renders: one page of each template, into `sink`. A practice page whose

@@ -16,7 +16,7 @@
 use std::borrow::Cow;
 use std::hash::BuildHasher;
 use std::io::Write;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -76,15 +76,41 @@ struct Manifest<'a> {
 /// Builds every file of the search index from the bodies rendered at load (a streaming
 /// build, whose bodies stay in their files, feeds a [`Collector`] instead).
 pub fn build(lib: &Library) -> Vec<IndexFile> {
+    let word_terms = Arc::new(WordTerms::default());
+    let collector = || Collector::new(Arc::clone(&word_terms));
     (0..lib.practices.len())
         .into_par_iter()
-        .fold(Collector::default, |mut collector, doc| {
+        .fold(collector, |mut collector, doc| {
             let body = lib.practices[doc].body.rendered();
             collector.add(lib, doc, body.map_or("", |b| b.html.as_str()));
             collector
         })
-        .reduce(Collector::default, Collector::merge)
+        .reduce(collector, Collector::merge)
         .finish(lib)
+}
+
+/// Each word as written → its term, shared by every partial index of a build (and kept by
+/// `serve` from build to build). A partial starts with no words of its own, and a build
+/// makes dozens of partials (rayon splits the work as threads free up): without a shared
+/// memo each stemmed the library's vocabulary again, a twentieth of a whole build.
+#[derive(Default)]
+pub struct WordTerms {
+    analyzer: Analyzer,
+    memo: RwLock<FxHashMap<Box<str>, Option<Arc<str>>>>,
+}
+
+impl WordTerms {
+    /// The term of a word as [`Analyzer::for_each_word`] gives it (`None` for a function word).
+    fn term(&self, word: &str) -> Option<Arc<str>> {
+        let known = self.memo.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some(term) = known.get(word) {
+            return term.clone();
+        }
+        drop(known);
+        let term = self.analyzer.word_term(word).map(Arc::from);
+        let mut memo = self.memo.write().unwrap_or_else(PoisonError::into_inner);
+        memo.entry(word.into()).or_insert(term).clone()
+    }
 }
 
 /// The index of a build, collected one document at a time, on any thread and in any order,
@@ -92,7 +118,7 @@ pub fn build(lib: &Library) -> Vec<IndexFile> {
 /// rendered body is at hand, so bodies need not outlive their pages.
 #[derive(Default)]
 pub struct Collector {
-    analyzer: Analyzer,
+    word_terms: Arc<WordTerms>,
     postings: Partial,
     /// Each document's [`result_row`], one after another in `row_bytes`: one buffer rather
     /// than an allocation per document.
@@ -101,10 +127,18 @@ pub struct Collector {
 }
 
 impl Collector {
+    /// A collector that shares its words' terms with the other collectors of the build.
+    pub fn new(word_terms: Arc<WordTerms>) -> Self {
+        Collector {
+            word_terms,
+            ..Collector::default()
+        }
+    }
+
     /// Adds practice `doc`, whose body renders to `body_html`.
     pub fn add(&mut self, lib: &Library, doc: usize, body_html: &str) {
         self.postings
-            .add_document(lib, doc, body_html, &self.analyzer);
+            .add_document(lib, doc, body_html, &self.word_terms);
         let row = result_row(lib, &lib.practices[doc], &snippet_text(body_html));
         let start = self.row_bytes.len();
         self.row_bytes.extend_from_slice(&row);
@@ -157,6 +191,7 @@ fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
 /// raw bytes). `serve` keeps one, so a rebuild analyses only the edited practice.
 #[derive(Default)]
 pub struct IndexCache {
+    word_terms: WordTerms,
     documents: FxHashMap<u64, Arc<Vec<(u32, u8)>>>,
     ids: FxHashMap<Arc<str>, u32>,
     /// Every term seen, by id; ids are never reused, so a term's id is stable.
@@ -213,7 +248,6 @@ impl Compressed {
 
 /// Builds the index reusing `cache`; the files are the same as [`build`] gives.
 pub fn build_with(lib: &Library, cache: &mut IndexCache) -> Vec<IndexFile> {
-    let analyzer = Analyzer::default();
     let keys: Vec<u64> = (0..lib.practices.len())
         .into_par_iter()
         .map(|i| document_key(lib, i))
@@ -223,7 +257,10 @@ pub fn build_with(lib: &Library, cache: &mut IndexCache) -> Vec<IndexFile> {
         .collect();
     let analysed: Vec<(usize, Vec<(String, u8)>)> = missing
         .par_iter()
-        .map(|&doc| (doc, analyse(lib, doc, rendered_html(lib, doc), &analyzer)))
+        .map(|&doc| {
+            let html = rendered_html(lib, doc);
+            (doc, analyse(lib, doc, html, &cache.word_terms))
+        })
         .collect();
     for (doc, terms) in analysed {
         let list = terms
@@ -397,9 +434,14 @@ fn rendered_html(lib: &Library, doc: usize) -> &str {
 }
 
 /// One practice's terms with their quantised weights.
-fn analyse(lib: &Library, doc: usize, body_html: &str, analyzer: &Analyzer) -> Vec<(String, u8)> {
+fn analyse(
+    lib: &Library,
+    doc: usize,
+    body_html: &str,
+    word_terms: &WordTerms,
+) -> Vec<(String, u8)> {
     let mut part = Partial::default();
-    part.add_document(lib, doc, body_html, analyzer);
+    part.add_document(lib, doc, body_html, word_terms);
     part.terms
         .into_iter()
         .zip(part.postings)
@@ -533,30 +575,32 @@ struct Partial {
 }
 
 impl Partial {
-    fn term_id(&mut self, term: String) -> u32 {
-        if let Some(&id) = self.ids.get(&term) {
+    fn term_id(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.ids.get(term) {
             return id;
         }
         let id = self.terms.len() as u32;
-        self.ids.insert(term.clone(), id);
-        self.terms.push(term);
+        self.ids.insert(term.to_string(), id);
+        self.terms.push(term.to_string());
         self.postings.push(PostingList::default());
         self.frequencies.push(0.0);
         id
     }
 
-    fn add_document(&mut self, lib: &Library, doc: usize, body_html: &str, analyzer: &Analyzer) {
+    fn add_document(&mut self, lib: &Library, doc: usize, body_html: &str, word_terms: &WordTerms) {
         let fields = document_fields(lib, doc, body_html);
         let mut length = 0.0;
         let mut words: Vec<&str> = Vec::new();
         for (text, weight) in &fields {
             words.clear();
-            analyzer.for_each_word(text, |word, _| words.push(word));
+            word_terms
+                .analyzer
+                .for_each_word(text, |word, _| words.push(word));
             for &word in &words {
                 let id = match self.words.get(word) {
                     Some(&id) => id,
                     None => {
-                        let id = analyzer.word_term(word).map(|t| self.term_id(t));
+                        let id = word_terms.term(word).map(|t| self.term_id(&t));
                         self.words.insert(word.to_string(), id);
                         id
                     }
@@ -585,7 +629,7 @@ impl Partial {
     /// Both partials' postings, `other`'s appended to `self`'s.
     fn merge(mut self, other: Partial) -> Partial {
         for (term, list) in other.terms.into_iter().zip(other.postings) {
-            let id = self.term_id(term);
+            let id = self.term_id(&term);
             self.postings[id as usize].append(list);
         }
         self
@@ -903,6 +947,36 @@ fn content_hash(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_word_terms_are_the_analyzers_terms_from_any_thread() {
+        let analyzer = Analyzer::default();
+        let word_terms = WordTerms::default();
+        let words = [
+            "Школами",
+            "школа",
+            "и",
+            "442-ФЗ",
+            "Families",
+            "ребёнок",
+            "ребенка",
+        ];
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    for word in words.iter().cycle().take(100) {
+                        let expected = analyzer.word_term(word);
+                        assert_eq!(word_terms.term(word).as_deref(), expected.as_deref());
+                    }
+                });
+            }
+        });
+        let memo = word_terms
+            .memo
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        assert_eq!(memo.len(), words.len(), "every word is remembered, once");
+    }
 
     #[test]
     fn varints_round_trip_sizes() {
