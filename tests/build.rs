@@ -377,3 +377,86 @@ fn check_renders_every_template_with_the_librarys_data() {
         );
     }
 }
+
+/// A copy of the minimal fixture whose theme draws cards with `card_template`.
+fn site_with_card_template(dir: &Path, card_template: &str) -> PathBuf {
+    let site = dir.join("site");
+    common::copy_dir(&fixture("minimal"), &site);
+    fs::create_dir_all(site.join("templates/partials")).unwrap();
+    fs::write(site.join("templates/partials/card.html"), card_template).unwrap();
+    site
+}
+
+#[test]
+fn every_list_and_related_block_shows_the_themes_card_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = site_with_card_template(
+        dir.path(),
+        r#"<div class="own-card" data-url="{{ p.url }}">{{ p.title }} · {{ p.region.name }}</div>"#,
+    );
+    let public = dir.path().join("public");
+    build_into(&site, &public).unwrap();
+    let files = common::snapshot(&public);
+    let lib = praktika::load(&BuildOptions::new(&site)).unwrap();
+    let card = |i: usize| {
+        let p = &lib.practices[i];
+        let title = p.meta.title.replace('"', "&quot;");
+        let region = &lib.regions.get(p.meta.region).name;
+        let url = format!("{}{}", lib.config.base_url.path, p.url);
+        format!(r#"<div class="own-card" data-url="{url}">{title} · {region}</div>"#)
+    };
+    let page = |path: &str| String::from_utf8(files[path].clone()).unwrap();
+    // The list of all practices, page by page, and every term page.
+    let per_page = lib.config.practices_per_page;
+    for (n, chunk) in (0..lib.practices.len())
+        .collect::<Vec<_>>()
+        .chunks(per_page)
+        .enumerate()
+    {
+        let path = match n {
+            0 => "practices/index.html".to_string(),
+            n => format!("practices/page/{}/index.html", n + 1),
+        };
+        let html = page(&path);
+        assert_eq!(html.matches("own-card").count(), chunk.len(), "{path}");
+        for &i in chunk {
+            assert!(html.contains(&card(i)), "{path} lacks {}", card(i));
+        }
+    }
+    for term in &lib.taxonomies.regions {
+        let html = page(&format!("regions/{}/index.html", term.slug));
+        for &i in term.practices.iter().take(per_page) {
+            assert!(
+                html.contains(&card(i)),
+                "region {} lacks {}",
+                term.slug,
+                card(i)
+            );
+        }
+    }
+    // Related practices on a practice page.
+    let (i, related) = lib
+        .related
+        .iter()
+        .enumerate()
+        .find(|(_, r)| !r.is_empty())
+        .expect("some practice has related practices");
+    let html = page(&format!("{}index.html", lib.practices[i].url));
+    for &j in related {
+        assert!(
+            html.contains(&card(j)),
+            "practice {i} lacks related {}",
+            card(j)
+        );
+    }
+}
+
+#[test]
+fn a_broken_card_template_fails_the_build_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = site_with_card_template(dir.path(), "<div>{{ p.no_such_field.name }}</div>");
+    let public = dir.path().join("public");
+    let err = build_into(&site, &public).unwrap_err().to_string();
+    assert!(err.contains("partials/card.html"), "{err}");
+    assert!(!public.exists(), "a failed build writes nothing");
+}

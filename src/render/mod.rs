@@ -10,6 +10,7 @@ pub mod russian;
 mod views;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -202,7 +203,8 @@ impl std::io::Write for Fingerprint {
 
 pub struct Renderer<'a> {
     library: &'a Library,
-    tera: Tera,
+    /// Shared with the cards, which render their own HTML with the card template.
+    tera: Arc<Tera>,
     /// Every practice's card as a template value, built once: a practice appears on a dozen
     /// list pages, and cloning a value only bumps reference counts.
     cards: cards::Cards<'a>,
@@ -239,10 +241,11 @@ impl<'a> Renderer<'a> {
         }
         let site = views::site(library, assets);
         tera.global_context().insert("site", &site);
+        let tera = Arc::new(tera);
         Ok(Renderer {
             library,
+            cards: cards::Cards::new(library, Some(Arc::clone(&tera))),
             tera,
-            cards: cards::Cards::new(library),
             card_fingerprints: std::sync::OnceLock::new(),
         })
     }
@@ -279,7 +282,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Practice `i`'s card, built on first use (`serve` renders only a few lists).
-    fn card(&self, i: usize) -> tera::Value {
+    fn card(&self, i: usize) -> Result<tera::Value, Error> {
         self.cards.get(i)
     }
 
@@ -371,10 +374,10 @@ impl<'a> Renderer<'a> {
                 let mut cx =
                     page_context("practice", &lib.practices[i].url, lib, Fingerprinting::Off);
                 cx.context
-                    .insert_value("practice", self.cards.practice_page(i, body));
+                    .insert_value("practice", self.cards.practice_page(i, body)?);
                 cx.context
             }
-            JobContext::List(list) => self.list_context(&list),
+            JobContext::List(list) => self.list_context(&list)?,
         };
         // Straight into bytes: the template output needs no second UTF-8 validation.
         let mut html = Vec::with_capacity(32 * 1024);
@@ -555,7 +558,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn list_context(&self, list: &ListPage<'_>) -> Context {
+    fn list_context(&self, list: &ListPage<'_>) -> Result<Context, Error> {
         let lib = self.library;
         let mut cx = page_context(
             "list",
@@ -563,7 +566,11 @@ impl<'a> Renderer<'a> {
             lib,
             Fingerprinting::Off,
         );
-        let practices: Vec<tera::Value> = list.chunk.iter().map(|&i| self.card(i)).collect();
+        let practices = list
+            .chunk
+            .iter()
+            .map(|&i| self.card(i))
+            .collect::<Result<Vec<tera::Value>, Error>>()?;
         cx.context.insert_value("practices", practices.into());
         cx.insert("total", &list.items.len());
         cx.insert(
@@ -581,7 +588,7 @@ impl<'a> Renderer<'a> {
             cx.insert("facet_title", facet_title);
             cx.insert("term", &views::term(&lib.config.base_url.path, facet, term));
         }
-        cx.context
+        Ok(cx.context)
     }
 }
 
