@@ -460,3 +460,11 @@ fn a_broken_card_template_fails_the_build_naming_it() {
     assert!(err.contains("partials/card.html"), "{err}");
     assert!(!public.exists(), "a failed build writes nothing");
 }
+
+#[test]
+fn builds_into_an_output_folder_whose_parents_do_not_exist_yet() {
+    let dir = tempfile::tempdir().unwrap();
+    let public = dir.path().join("deploy/library/public");
+    build_into(&fixture("minimal"), &public).unwrap();
+    assert!(public.join("index.html").is_file());
+}

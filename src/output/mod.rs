@@ -452,16 +452,39 @@ fn absolute(path: &Path) -> Result<PathBuf, Error> {
     if let Ok(p) = fs::canonicalize(path) {
         return Ok(p);
     }
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path.file_name().ok_or_else(|| Error::UnsafeOutput {
-        path: path.to_path_buf(),
-        reason: "it has no name".into(),
-    })?;
-    let parent = fs::canonicalize(parent).map_err(|e| Error::io(parent, e))?;
-    Ok(parent.join(name))
+    // The output (and perhaps folders above it) does not exist yet: resolve the nearest
+    // folder that does, then follow the rest of the path by name (nothing there can be a
+    // link, since it does not exist).
+    let path = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        Path::new(".").join(path)
+    };
+    let mut existing = path.as_path();
+    let mut rest = Vec::new();
+    let base = loop {
+        match fs::canonicalize(existing) {
+            Ok(base) => break base,
+            Err(e) => match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_os_string());
+                    existing = parent;
+                }
+                _ => return Err(Error::io(existing, e)),
+            },
+        }
+    };
+    let mut resolved = base;
+    for name in rest.into_iter().rev() {
+        resolved.push(name);
+    }
+    if resolved.file_name().is_none() {
+        return Err(Error::UnsafeOutput {
+            path: path.to_path_buf(),
+            reason: "it has no name".into(),
+        });
+    }
+    Ok(resolved)
 }
 
 /// Builds into a staging directory beside `output`, then swaps it in.
