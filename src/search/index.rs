@@ -137,9 +137,10 @@ impl Collector {
 
     /// Adds practice `doc`, whose body renders to `body_html`.
     pub fn add(&mut self, lib: &Library, doc: usize, body_html: &str) {
+        let body_text = html_text(body_html);
         self.postings
-            .add_document(lib, doc, body_html, &self.word_terms);
-        let row = result_row(lib, &lib.practices[doc], &snippet_text(body_html));
+            .add_document(lib, doc, &body_text, &self.word_terms);
+        let row = result_row(lib, &lib.practices[doc], &snippet(&body_text));
         let start = self.row_bytes.len();
         self.row_bytes.extend_from_slice(&row);
         self.rows.push((doc as u32, start..self.row_bytes.len()));
@@ -309,7 +310,7 @@ pub fn build_with(lib: &Library, cache: &mut IndexCache) -> Vec<IndexFile> {
         .into_par_iter()
         .filter(|&doc| !cache.rows.contains_key(&row_keys[doc]))
         .map(|doc| {
-            let snippet = snippet_text(rendered_html(lib, doc));
+            let snippet = snippet(&html_text(rendered_html(lib, doc)));
             let row = result_row(lib, &lib.practices[doc], &snippet);
             (row_keys[doc], row.into())
         })
@@ -441,7 +442,7 @@ fn analyse(
     word_terms: &WordTerms,
 ) -> Vec<(String, u8)> {
     let mut part = Partial::default();
-    part.add_document(lib, doc, body_html, word_terms);
+    part.add_document(lib, doc, &html_text(body_html), word_terms);
     part.terms
         .into_iter()
         .zip(part.postings)
@@ -587,8 +588,8 @@ impl Partial {
         id
     }
 
-    fn add_document(&mut self, lib: &Library, doc: usize, body_html: &str, word_terms: &WordTerms) {
-        let fields = document_fields(lib, doc, body_html);
+    fn add_document(&mut self, lib: &Library, doc: usize, body_text: &str, word_terms: &WordTerms) {
+        let fields = document_fields(lib, doc, body_text);
         let mut length = 0.0;
         let mut words: Vec<&str> = Vec::new();
         for (text, weight) in &fields {
@@ -752,7 +753,7 @@ fn read_varint(bytes: &[u8]) -> (u64, usize) {
 fn document_fields<'a>(
     lib: &'a Library,
     i: usize,
-    body_html: &str,
+    body_text: &'a str,
 ) -> [(Cow<'a, str>, f32); FIELD_COUNT] {
     let p = &lib.practices[i];
     let region = lib.regions.get(p.meta.region);
@@ -777,7 +778,7 @@ fn document_fields<'a>(
             SUMMARY,
         ),
         (Cow::Owned(facets), FACETS),
-        (Cow::Owned(html_text(body_html)), BODY),
+        (Cow::Borrowed(body_text), BODY),
     ]
 }
 
@@ -890,42 +891,26 @@ fn result_group(rows: &[impl AsRef<[u8]>]) -> Vec<u8> {
     bytes
 }
 
-/// The start of a body's text as one line, cut at a word boundary near `SNIPPET_CHARS`.
-fn snippet_text(html: &str) -> String {
-    // Only the start is needed: take a growing prefix that ends before a tag.
-    let mut take = 2048;
-    let body = loop {
-        let end = if take >= html.len() {
-            html.len()
-        } else {
-            let before_tag = html.as_bytes()[..take].iter().rposition(|&b| b == b'<');
-            let mut end = before_tag.filter(|&at| at > 0).unwrap_or(take);
-            while !html.is_char_boundary(end) {
-                end -= 1;
-            }
-            end
-        };
-        let text = html_text(&html[..end]);
-        if end == html.len() || text.chars().filter(|c| !c.is_whitespace()).count() > SNIPPET_CHARS
-        {
-            break text;
-        }
-        take *= 2;
-    };
-    let mut text = String::with_capacity(SNIPPET_CHARS * 2);
+/// The start of a body's text as one line, cut at a word boundary near `SNIPPET_CHARS` (or
+/// inside a first word longer than that).
+fn snippet(text: &str) -> String {
+    let mut snippet = String::with_capacity(SNIPPET_CHARS * 2);
     let mut chars = 0;
-    for word in body.split_whitespace() {
+    for word in text.split_whitespace() {
         let n = word.chars().count();
-        if chars + n > SNIPPET_CHARS && chars > 0 {
+        if chars + n > SNIPPET_CHARS {
+            if chars == 0 {
+                snippet.extend(word.chars().take(SNIPPET_CHARS));
+            }
             break;
         }
         if chars > 0 {
-            text.push(' ');
+            snippet.push(' ');
         }
-        text.push_str(word);
+        snippet.push_str(word);
         chars += n + 1;
     }
-    text
+    snippet
 }
 
 /// Deterministic gzip (no timestamp, no file name).
@@ -1034,12 +1019,15 @@ mod tests {
     #[test]
     fn snippets_come_from_the_start_of_the_text() {
         let html = format!("<h2 id=\"x\">Проблема</h2><p>{}</p>", "семья ".repeat(1000));
-        let snippet = snippet_text(&html);
-        assert!(snippet.starts_with("Проблема семья семья"), "{snippet}");
-        assert!(snippet.chars().count() <= SNIPPET_CHARS, "{snippet}");
-        // No tag to cut before, and 2 KB falls inside a two-byte letter.
-        let plain = format!("a{}", "ж".repeat(3000));
-        assert!(snippet_text(&plain).starts_with("aжж"));
+        let first = snippet(&html_text(&html));
+        assert!(first.starts_with("Проблема семья семья"), "{first}");
+        assert!(first.chars().count() <= SNIPPET_CHARS, "{first}");
+        // A first word longer than a snippet is cut.
+        let plain = format!("a{} b", "ж".repeat(3000));
+        assert_eq!(
+            snippet(&plain),
+            format!("a{}", "ж".repeat(SNIPPET_CHARS - 1))
+        );
     }
 
     #[test]
