@@ -577,12 +577,17 @@ struct Partial {
 
 impl Partial {
     fn term_id(&mut self, term: &str) -> u32 {
-        if let Some(&id) = self.ids.get(term) {
-            return id;
+        match self.ids.get(term) {
+            Some(&id) => id,
+            None => self.add_term(term.to_string()),
         }
+    }
+
+    /// Adds a term this partial does not have yet; returns its id.
+    fn add_term(&mut self, term: String) -> u32 {
         let id = self.terms.len() as u32;
-        self.ids.insert(term.to_string(), id);
-        self.terms.push(term.to_string());
+        self.ids.insert(term.clone(), id);
+        self.terms.push(term);
         self.postings.push(PostingList::default());
         self.frequencies.push(0.0);
         id
@@ -630,7 +635,10 @@ impl Partial {
     /// Both partials' postings, `other`'s appended to `self`'s.
     fn merge(mut self, other: Partial) -> Partial {
         for (term, list) in other.terms.into_iter().zip(other.postings) {
-            let id = self.term_id(&term);
+            let id = match self.ids.get(&term) {
+                Some(&id) => id,
+                None => self.add_term(term),
+            };
             self.postings[id as usize].append(list);
         }
         self
