@@ -102,15 +102,20 @@ impl Library {
                 .then_with(|| a.slug.cmp(&b.slug))
         });
         let unchanged = previous.filter(|previous| same_terms(&previous.practices, &practices));
-        let (taxonomies, practice_tags, related) = match unchanged {
-            Some(previous) => (
+        let (taxonomies, practice_tags, related) = match (unchanged, previous) {
+            (Some(previous), _) => (
                 Arc::clone(&previous.taxonomies),
                 Arc::clone(&previous.practice_tags),
                 Arc::clone(&previous.related),
             ),
-            None => {
+            (None, previous) => {
                 let (taxonomies, practice_tags) = index(&config, &regions, &practices);
-                let related = related(&practices, &taxonomies, &practice_tags);
+                let related = match previous {
+                    Some(previous) if same_places(&previous.practices, &practices) => {
+                        related_after_tag_edits(previous, &practices, &taxonomies, &practice_tags)
+                    }
+                    _ => related(&practices, &taxonomies, &practice_tags),
+                };
                 (
                     Arc::new(taxonomies),
                     Arc::new(practice_tags),
@@ -177,6 +182,19 @@ fn same_terms(a: &[Arc<Practice>], b: &[Arc<Practice>]) -> bool {
                 && (a.front_matter_hash == b.front_matter_hash
                     || (x.region, x.sector, x.year, x.date, &x.tags)
                         == (y.region, y.sector, y.year, y.date, &y.tags))
+        })
+}
+
+/// Whether `a` and `b` have the same practices in the same order, each with the same region,
+/// sector, year, date, address and source file: then the only terms that may differ are
+/// tags ([`related_after_tag_edits`]).
+fn same_places(a: &[Arc<Practice>], b: &[Arc<Practice>]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(a, b)| {
+            let (x, y) = (&a.meta, &b.meta);
+            a.url == b.url
+                && a.source_path == b.source_path
+                && (x.region, x.sector, x.year, x.date) == (y.region, y.sector, y.year, y.date)
         })
 }
 
@@ -296,45 +314,109 @@ fn related(
     use rayon::prelude::*;
     (0..practices.len())
         .into_par_iter()
-        // Scores in a dense per-thread array (reset after each practice through the list of
-        // the entries it touched): a few hundred additions per practice, where a hash map
-        // per practice was most of the model's build time.
         .map_init(
-            || (vec![0u32; practices.len()], Vec::new()),
-            |(scores, touched): &mut (Vec<u32>, Vec<usize>), i| {
-                let mut add = |list: &[usize], weight: u32| {
-                    for &j in list.iter().take(RELATED_SCAN) {
-                        if j != i {
-                            if scores[j] == 0 {
-                                touched.push(j);
-                            }
-                            scores[j] += weight;
-                        }
-                    }
-                };
-                for &t in &practice_tags[i] {
-                    add(&tax.tags[t].practices, 3);
-                }
-                add(&tax.regions[practices[i].meta.region].practices, 2);
-                add(&tax.sectors[practices[i].meta.sector].practices, 1);
-                let mut ranked: Vec<(u32, usize)> = touched
-                    .drain(..)
-                    .map(|j| (std::mem::take(&mut scores[j]), j))
-                    .collect();
-                let order = |a: &(u32, usize), b: &(u32, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-                // Only the best few are kept: select them, then sort just those.
-                if ranked.len() > RELATED_COUNT {
-                    ranked.select_nth_unstable_by(RELATED_COUNT, order);
-                    ranked.truncate(RELATED_COUNT);
-                }
-                ranked.sort_by(order);
-                // Collected from a borrowing iterator: collecting `into_iter()` would reuse
-                // `ranked`'s allocation, and every practice would keep room for hundreds of
-                // candidates (450 MB at 100 000 practices).
-                ranked.iter().take(RELATED_COUNT).map(|&(_, j)| j).collect()
-            },
+            || RelatedScores::new(practices.len()),
+            |scores, i| scores.best(i, practices, tax, practice_tags),
         )
         .collect()
+}
+
+/// [`related`] for a library whose practices have the places they had in `previous`
+/// ([`same_places`]) and perhaps other tags (a tag added in `serve`): a practice's related
+/// practices depend on its own tags and on the lists of its tags, region and sector, so only
+/// the practices on a tag list that changed (before or after) are scored again.
+fn related_after_tag_edits(
+    previous: &Library,
+    practices: &[Arc<Practice>],
+    tax: &Taxonomies,
+    practice_tags: &[Vec<usize>],
+) -> Vec<Vec<usize>> {
+    let (old, new) = (tag_lists(&previous.taxonomies.tags), tag_lists(&tax.tags));
+    let mut affected: Vec<usize> = Vec::new();
+    for (slug, list) in &new {
+        if old.get(slug) != Some(list) {
+            affected.extend_from_slice(list);
+            affected.extend_from_slice(old.get(slug).copied().unwrap_or_default());
+        }
+    }
+    for (slug, list) in &old {
+        if !new.contains_key(slug) {
+            affected.extend_from_slice(list);
+        }
+    }
+    affected.sort_unstable();
+    affected.dedup();
+    let mut related = previous.related.as_ref().clone();
+    let mut scores = RelatedScores::new(practices.len());
+    for i in affected {
+        related[i] = scores.best(i, practices, tax, practice_tags);
+    }
+    related
+}
+
+/// Each tag's practices, by the tag's slug.
+fn tag_lists(tags: &[Term]) -> rustc_hash::FxHashMap<&str, &[usize]> {
+    tags.iter()
+        .map(|t| (t.slug.as_str(), t.practices.as_slice()))
+        .collect()
+}
+
+/// A practice's candidates' scores, in a dense array reset after each practice through the
+/// list of the entries it touched: a few hundred additions per practice, where a hash map per
+/// practice was most of the model's build time.
+struct RelatedScores {
+    scores: Vec<u32>,
+    touched: Vec<usize>,
+}
+
+impl RelatedScores {
+    fn new(practices: usize) -> Self {
+        RelatedScores {
+            scores: vec![0; practices],
+            touched: Vec::new(),
+        }
+    }
+
+    /// Practice `i`'s related practices, best first.
+    fn best(
+        &mut self,
+        i: usize,
+        practices: &[Arc<Practice>],
+        tax: &Taxonomies,
+        practice_tags: &[Vec<usize>],
+    ) -> Vec<usize> {
+        let RelatedScores { scores, touched } = self;
+        let mut add = |list: &[usize], weight: u32| {
+            for &j in list.iter().take(RELATED_SCAN) {
+                if j != i {
+                    if scores[j] == 0 {
+                        touched.push(j);
+                    }
+                    scores[j] += weight;
+                }
+            }
+        };
+        for &t in &practice_tags[i] {
+            add(&tax.tags[t].practices, 3);
+        }
+        add(&tax.regions[practices[i].meta.region].practices, 2);
+        add(&tax.sectors[practices[i].meta.sector].practices, 1);
+        let mut ranked: Vec<(u32, usize)> = touched
+            .drain(..)
+            .map(|j| (std::mem::take(&mut scores[j]), j))
+            .collect();
+        let order = |a: &(u32, usize), b: &(u32, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+        // Only the best few are kept: select them, then sort just those.
+        if ranked.len() > RELATED_COUNT {
+            ranked.select_nth_unstable_by(RELATED_COUNT, order);
+            ranked.truncate(RELATED_COUNT);
+        }
+        ranked.sort_by(order);
+        // Collected from a borrowing iterator: collecting `into_iter()` would reuse
+        // `ranked`'s allocation, and every practice would keep room for hundreds of
+        // candidates (450 MB at 100 000 practices).
+        ranked.iter().take(RELATED_COUNT).map(|&(_, j)| j).collect()
+    }
 }
 
 #[cfg(test)]
@@ -355,6 +437,83 @@ mod tests {
             .unwrap();
         }
         crate::load(&crate::BuildOptions::new(dir.path())).unwrap()
+    }
+
+    /// `after`'s related practices, computed from `before`'s, equal those `after` was loaded with.
+    fn assert_related_after_tag_edits(before: &Library, after: &Library, label: &str) {
+        assert!(same_places(&before.practices, &after.practices), "{label}");
+        let incremental = related_after_tag_edits(
+            before,
+            &after.practices,
+            &after.taxonomies,
+            &after.practice_tags,
+        );
+        assert_eq!(&incremental, after.related.as_ref(), "{label}");
+    }
+
+    #[test]
+    fn related_practices_after_tag_edits_equal_a_fresh_computation() {
+        let dir = tempfile::tempdir().unwrap();
+        let practices = dir.path().join("content/practices");
+        std::fs::create_dir_all(&practices).unwrap();
+        std::fs::write(dir.path().join("site.yaml"), "title: x\n").unwrap();
+        let regions = ["Тамбовская область", "Москва", "Пермский край"];
+        let sectors = ["Спорт", "Образование"];
+        let tags = ["НКО", "семья", "дети", "спорт", "село"];
+        let write = |n: usize, tag_list: &str| {
+            std::fs::write(
+                practices.join(format!("p{n:02}.md")),
+                format!(
+                    "---\ntitle: Практика {n}\nregion: {}\nsector: {}\nyear: {}\ntags: [{tag_list}]\n---\nТекст.\n",
+                    regions[n % 3],
+                    sectors[n % 2],
+                    2015 + n % 7
+                ),
+            )
+            .unwrap();
+        };
+        // Each practice's tags: a few of `tags` (and of their other spellings), drawn at random.
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut draw = || {
+            let spellings = ["нко", "Семья", "новый тег"];
+            let n = next() % 4;
+            (0..n)
+                .map(|_| match next() % 8 {
+                    k @ 0..=4 => tags[k as usize],
+                    k => spellings[k as usize - 5],
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for n in 0..30 {
+            write(n, &draw());
+        }
+        let load = || crate::load(&crate::BuildOptions::new(dir.path())).unwrap();
+        let mut before = load();
+        for step in 0..40 {
+            let n = (step * 7 + 3) % 30;
+            write(n, &draw());
+            let after = load();
+            assert_related_after_tag_edits(&before, &after, &format!("step {step}, p{n:02}"));
+            before = after;
+        }
+        // Two practices drop the only tags they shared, in one change: the tags are gone.
+        for (tag_list, label) in [
+            ("общий, второй", "shared tags added"),
+            ("", "shared tags gone"),
+        ] {
+            write(0, tag_list);
+            write(1, tag_list);
+            let after = load();
+            assert_related_after_tag_edits(&before, &after, label);
+            before = after;
+        }
     }
 
     #[test]
