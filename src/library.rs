@@ -160,42 +160,44 @@ impl Library {
     }
 }
 
+/// Whether `a` and `b` hold the same practices, by address and source file, in the same
+/// order, with `same` true of each pair: the shape of every model comparison below.
+fn each_pair(
+    a: &[Arc<Practice>],
+    b: &[Arc<Practice>],
+    same: impl Fn(&Practice, &Practice) -> bool,
+) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(a, b)| a.url == b.url && a.source_path == b.source_path && same(a, b))
+}
+
+/// Where a practice stands in the model apart from its tags: its region, sector, year and date.
+fn place(p: &Practice) -> (usize, usize, i32, Option<crate::date::Date>) {
+    (p.meta.region, p.meta.sector, p.meta.year, p.meta.date)
+}
+
 /// See [`Library::same_model`]: the model depends on front matter and addresses only, which
 /// the front-matter hash stands for (within one configuration).
 fn same_practices(a: &[Arc<Practice>], b: &[Arc<Practice>]) -> bool {
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(a, b)| {
-            a.front_matter_hash == b.front_matter_hash
-                && a.url == b.url
-                && a.source_path == b.source_path
-        })
+    each_pair(a, b, |a, b| a.front_matter_hash == b.front_matter_hash)
 }
 
 /// See [`Library::same_terms`]. The model is made of these fields and the practices' order,
 /// which follows from the date (or year) and the address.
 fn same_terms(a: &[Arc<Practice>], b: &[Arc<Practice>]) -> bool {
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(a, b)| {
-            let (x, y) = (&a.meta, &b.meta);
-            a.url == b.url
-                && a.source_path == b.source_path
-                && (a.front_matter_hash == b.front_matter_hash
-                    || (x.region, x.sector, x.year, x.date, &x.tags)
-                        == (y.region, y.sector, y.year, y.date, &y.tags))
-        })
+    each_pair(a, b, |a, b| {
+        a.front_matter_hash == b.front_matter_hash
+            || (place(a), &a.meta.tags) == (place(b), &b.meta.tags)
+    })
 }
 
 /// Whether `a` and `b` have the same practices in the same order, each with the same region,
 /// sector, year, date, address and source file: then the only terms that may differ are
 /// tags ([`related_after_tag_edits`]).
 fn same_places(a: &[Arc<Practice>], b: &[Arc<Practice>]) -> bool {
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(a, b)| {
-            let (x, y) = (&a.meta, &b.meta);
-            a.url == b.url
-                && a.source_path == b.source_path
-                && (x.region, x.sector, x.year, x.date) == (y.region, y.sector, y.year, y.date)
-        })
+    each_pair(a, b, |a, b| place(a) == place(b))
 }
 
 fn sort_key(p: &Practice) -> (i32, u32, u32) {
