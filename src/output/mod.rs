@@ -555,7 +555,55 @@ fn swap(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<(), 
         return Err(Error::io(output, e));
     }
     if had_output {
-        fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        remove_tree(&old).map_err(|e| Error::io(&old, e))?;
     }
     Ok(())
+}
+
+/// Removes a folder and everything in it, several entries at a time: removing the previous
+/// output (~30 000 files and folders at 10 000 practices) one entry after another took over a
+/// second on ext4, the last step of every build into an existing output. Links are removed,
+/// never followed.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    let entries = fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            remove_tree(&entry.path())
+        } else {
+            fs::remove_file(entry.path())
+        }
+    })?;
+    fs::remove_dir(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn remove_tree_removes_everything_inside_and_follows_no_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(outside.join("keep.txt"), "keep").unwrap();
+        let tree = dir.path().join("tree");
+        for n in 0..50 {
+            let page = tree.join(format!("practices/p{n}"));
+            fs::create_dir_all(page.join("deeper/still")).unwrap();
+            fs::write(page.join("index.html"), "x").unwrap();
+            fs::write(page.join("deeper/still/a.bin"), "y").unwrap();
+        }
+        fs::write(tree.join("index.html"), "x").unwrap();
+        std::os::unix::fs::symlink(&outside, tree.join("link")).unwrap();
+        std::os::unix::fs::symlink(&outside, tree.join("practices/p3/link")).unwrap();
+
+        remove_tree(&tree).unwrap();
+        assert!(!tree.exists());
+        assert_eq!(
+            fs::read_to_string(outside.join("keep.txt")).unwrap(),
+            "keep"
+        );
+        assert!(remove_tree(&tree).is_err(), "a missing folder is an error");
+    }
 }
