@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::content::ContentCache;
@@ -68,8 +69,9 @@ struct State {
     dataset: DatasetCache,
     global: u64,
     pages: Fingerprints,
-    /// Every file of the current output, site-relative.
-    files: BTreeSet<String>,
+    /// The current output's files besides the pages in `pages` (the search index, feeds,
+    /// data, assets, the marker), site-relative: with `pages`, every file of the output.
+    other_files: BTreeSet<String>,
     /// The practice cards' fingerprints of the last build.
     cards: Vec<u64>,
     /// The bytes of the files besides pages (feeds, data, search index) as last written, so
@@ -128,6 +130,10 @@ impl Session {
         output::dataset::files(&lib, &mut dataset);
         let global = renderer.global_fingerprint(&theme, &assets);
         let pages = renderer.fingerprints();
+        let other_files = files
+            .into_iter()
+            .filter(|path| !pages.contains_key(path))
+            .collect();
         let cards = renderer.card_fingerprints().to_vec();
         let practices = lib.practices.len();
         self.state = Some(State {
@@ -137,7 +143,7 @@ impl Session {
             dataset,
             global,
             pages,
-            files,
+            other_files,
             cards,
             companions: FxHashMap::default(),
         });
@@ -206,35 +212,44 @@ impl Session {
         let others = others.into_files();
 
         // Everything rendered without error: now touch the output.
-        let mut files: BTreeSet<String> = fingerprints.keys().cloned().collect();
-        files.extend(others.iter().map(|(p, _)| p.clone()));
-        files.insert(output::MARKER.to_string());
-        let mut written = Vec::new();
-        for (path, bytes) in &pages {
-            if write_if_changed(&output, path, bytes)? {
-                written.push(path.clone());
-            }
-        }
-        for (path, bytes) in &others {
+        let mut other_files: BTreeSet<String> = others.iter().map(|(p, _)| p.clone()).collect();
+        other_files.insert(output::MARKER.to_string());
+        // Written side by side: a front-matter edit rewrites the data export (~18 MB at
+        // 10 000 practices) besides a few pages.
+        let companions = &state.companions;
+        let written_pages = pages
+            .par_iter()
+            .map(|(path, bytes)| Ok(write_if_changed(&output, path, bytes)?.then(|| path.clone())));
+        let written_others = others.par_iter().map(|(path, bytes)| {
             // Cached files (most of the index, the dataset) come back as the same allocation.
-            let changed = match state.companions.get(path) {
+            let changed = match companions.get(path) {
                 Some(old) => {
                     !Arc::ptr_eq(old, bytes) && **old != **bytes && write(&output, path, bytes)?
                 }
                 None => write_if_changed(&output, path, bytes)?,
             };
-            if changed {
-                written.push(path.clone());
-            }
-        }
-        let removed: Vec<String> = state.files.difference(&files).cloned().collect();
+            Ok(changed.then(|| path.clone()))
+        });
+        let mut written: Vec<String> = written_pages
+            .chain(written_others)
+            .filter_map(Result::transpose)
+            .collect::<Result<_, Error>>()?;
+        let in_output =
+            |path: &String| fingerprints.contains_key(path) || other_files.contains(path);
+        let mut removed: Vec<String> = (state.pages.keys())
+            .chain(&state.other_files)
+            .filter(|path| !in_output(path))
+            .cloned()
+            .collect();
+        removed.sort();
+        removed.dedup();
         for path in &removed {
             remove_file_and_empty_dirs(&output, path);
         }
         written.sort();
         state.global = global;
         state.pages = fingerprints;
-        state.files = files;
+        state.other_files = other_files;
         state.cards = renderer.card_fingerprints().to_vec();
         state.companions = others.into_iter().collect();
         let practices = lib.practices.len();
