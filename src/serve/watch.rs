@@ -185,7 +185,10 @@ pub fn classify(root: &Path, output_name: Option<&str>, paths: &[PathBuf]) -> Op
             || name.starts_with('#')
             || name.ends_with('~')
             || name.ends_with(".swp")
-            || name.ends_with(".tmp");
+            || name.ends_with(".tmp")
+            // JetBrains editors' safe write: `a.md___jb_tmp___`, renamed over `a.md`.
+            || name.ends_with("___jb_tmp___")
+            || name.ends_with("___jb_old___");
         if temporary || Some(first.as_str()) == output_name || first.starts_with('.') {
             continue;
         }
@@ -315,6 +318,8 @@ mod tests {
                 &[
                     p("content/practices/a.md"),
                     p("content/practices/.a.md.swp"),
+                    p("content/practices/a.md___jb_tmp___"),
+                    p("content/practices/a.md___jb_old___"),
                     p("content/practices/a.md"),
                     p("public/index.html")
                 ]
