@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Praktika's benchmark: generated libraries of 1 000 and 10 000 practices (100 000 with
 # FULL=1), timed with /usr/bin/time -v (wall time and peak memory, median of RUNS runs with
-# min–max), side by side with Hugo on the same pages when `hugo` is installed; plus `check`,
+# min–max), side by side with Hugo on the same pages when `hugo` is installed; builds again
+# into the same folder (up to 10 000 practices); plus `check`,
 # the search download in headless Chromium, and the edit → reload time of `serve`.
 # Prints a Markdown table and writes it to bench/out/results.md.
 #
@@ -33,13 +34,16 @@ fi
 mkdir -p "$RUNS_DIR"
 trap 'rm -rf "$RUNS_DIR"' EXIT
 
-# Runs a command RUNS times, each with a new output folder (the argument @OUT@);
-# prints "median min max peak_mb".
+# Runs a command RUNS times and prints "median min max peak_mb" of the runs. The output
+# folder (the argument @OUT@) is a new one for each run, or with `same`, one folder that a
+# first, untimed run creates: the next runs replace it, as an editor building again does.
 measure() {
-  local name=$1; shift
+  local name=$1 mode=$2; shift 2
+  [ "$mode" = same ] && "${@//@OUT@/$RUNS_DIR/$name}" >/dev/null 2>&1
   local times=() peaks=()
   for run in $(seq "$RUNS"); do
     local out="$RUNS_DIR/$name-$run"
+    [ "$mode" = same ] && out="$RUNS_DIR/$name"
     sync; sleep 1
     /usr/bin/time -v "${@//@OUT@/$out}" >/dev/null 2>"$WORK/time.log"
     times+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {split($2, t, ":"); print (length(t) == 3 ? t[1]*3600 + t[2]*60 + t[3] : t[1]*60 + t[2])}' "$WORK/time.log")")
@@ -58,17 +62,21 @@ for n in $SIZES; do
   hugo_args=()
   command -v hugo >/dev/null && hugo_args=(--hugo "$WORK/hugo-$n")
   [ -d "$corpus" ] || ./target/release/examples/corpus --practices "$n" --out "$corpus" "${hugo_args[@]}" 2>/dev/null
-  read -r med min max peak < <(measure "praktika-$n" "$BIN" build --root "$corpus" --output @OUT@)
+  read -r med min max peak < <(measure "praktika-$n" new "$BIN" build --root "$corpus" --output @OUT@)
   row="| $n | praktika build | ${med} s | ${min}–${max} s | ${peak} MB |"
   if command -v hugo >/dev/null && [ -d "$WORK/hugo-$n" ]; then
-    read -r hmed hmin hmax hpeak < <(measure "hugo-$n" hugo --quiet --source "$WORK/hugo-$n" --destination @OUT@)
+    read -r hmed hmin hmax hpeak < <(measure "hugo-$n" new hugo --quiet --source "$WORK/hugo-$n" --destination @OUT@)
     ratio=$(awk -v a="$med" -v b="$hmed" 'BEGIN {printf "%.3f", a / b}')
     rows+=("$row ${ratio} × Hugo |")
     rows+=("| $n | hugo ($(hugo version | awk '{print $2}')) | ${hmed} s | ${hmin}–${hmax} s | ${hpeak} MB | |")
   else
     rows+=("$row $(command -v hugo >/dev/null && echo '(no Hugo site at this size)' || echo '(hugo not installed)') |")
   fi
-  read -r cmed cmin cmax cpeak < <(measure "check-$n" "$BIN" check --root "$corpus")
+  if [ "$n" -le 10000 ]; then
+    read -r amed amin amax apeak < <(measure "again-$n" same "$BIN" build --root "$corpus" --output @OUT@)
+    rows+=("| $n | praktika build, again into the same folder | ${amed} s | ${amin}–${amax} s | ${apeak} MB | |")
+  fi
+  read -r cmed cmin cmax cpeak < <(measure "check-$n" new "$BIN" check --root "$corpus")
   rows+=("| $n | praktika check | ${cmed} s | ${cmin}–${cmax} s | ${cpeak} MB | |")
   # The search index on its own (inside a build it is made while pages are written).
   index_times+=("$(./target/release/examples/index_time --root "$corpus" --runs "$RUNS")")
@@ -99,7 +107,7 @@ if [ -d tests/browser/node_modules/playwright-core ] && [ -x "${CHROMIUM:-/usr/b
 fi
 
 {
-  echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); runs per figure: $RUNS; each run builds into a new output folder (all removed at the end)."
+  echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); runs per figure: $RUNS; each run builds into a new output folder (all removed at the end), except \"again into the same folder\", which replaces one folder each run."
   echo
   echo "| practices | command | median wall | min–max | peak memory | ratio |"
   echo "|---|---|---|---|---|---|"
