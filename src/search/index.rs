@@ -213,6 +213,7 @@ pub struct IndexCache {
 /// A compressed file: the gzipped bytes and their content hash.
 struct Gzipped {
     raw: Vec<u8>,
+    level: Level,
     gz: Arc<[u8]>,
     hash: String,
 }
@@ -222,22 +223,30 @@ struct Gzipped {
 struct Compressed(FxHashMap<u64, Arc<Gzipped>>);
 
 impl Compressed {
-    /// Gzips every buffer, reusing earlier results; only new ones are compressed (in parallel).
-    fn gzip_all(&mut self, raw: Vec<Vec<u8>>) -> Vec<Arc<Gzipped>> {
+    /// Gzips every buffer at its level, reusing earlier results; only new ones are compressed
+    /// (in parallel, each thread reusing its compressors and output buffer).
+    fn gzip_all(&mut self, raw: Vec<(Vec<u8>, Level)>) -> Vec<Arc<Gzipped>> {
         let keys: Vec<u64> = raw
             .par_iter()
-            .map(|bytes| rustc_hash::FxBuildHasher.hash_one(bytes))
+            .map(|file| rustc_hash::FxBuildHasher.hash_one(file))
             .collect();
         let previous = &self.0;
         let files: Vec<Arc<Gzipped>> = raw
             .into_par_iter()
             .enumerate()
-            .map(|(i, raw)| {
-                let cached = previous.get(&keys[i]).filter(|file| file.raw == raw);
+            .map_init(Gzipper::default, |gzipper, (i, (raw, level))| {
+                let cached = previous
+                    .get(&keys[i])
+                    .filter(|file| file.raw == raw && file.level == level);
                 cached.cloned().unwrap_or_else(|| {
-                    let gz: Arc<[u8]> = gzip(&raw).into();
+                    let gz: Arc<[u8]> = gzipper.gzip(&raw, level).into();
                     let hash = content_hash(&gz);
-                    Arc::new(Gzipped { raw, gz, hash })
+                    Arc::new(Gzipped {
+                        raw,
+                        level,
+                        gz,
+                        hash,
+                    })
                 })
             })
             .collect();
@@ -477,7 +486,8 @@ fn encode<'a>(
     }
     let shard_count = raw.len();
     raw.par_extend(rows.par_chunks(GROUP).map(result_group));
-    raw.push(facet_columns(lib));
+    let mut raw: Vec<(Vec<u8>, Level)> = raw.into_iter().map(|r| (r, Level::Fast)).collect();
+    raw.push((facet_columns(lib), Level::Small));
     let gzipped = compressed.gzip_all(raw);
 
     let mut files = Vec::with_capacity(gzipped.len() + 1);
@@ -626,7 +636,7 @@ impl Partial {
         for id in self.seen.drain(..) {
             let tf = std::mem::take(&mut self.frequencies[id as usize]);
             let saturation = tf * (K1 + 1.0) / (tf + norm);
-            let weight = (255.0 * saturation / (K1 + 1.0)).ceil().clamp(1.0, 255.0) as u8;
+            let weight = quantise(255.0 * saturation / (K1 + 1.0));
             self.postings[id as usize].push(doc as u32, weight);
         }
     }
@@ -742,6 +752,15 @@ impl PostingList {
         bytes.extend_from_slice(&self.weights);
         bytes
     }
+}
+
+/// A weight in (0, 255] as a byte, rounded up and at least 1. The same as
+/// `x.ceil().clamp(1.0, 255.0) as u8`, without the call to `ceilf` that x86-64's baseline
+/// instruction set needs for `ceil`: this runs for every posting of the library.
+fn quantise(x: f32) -> u8 {
+    let whole = x as u32;
+    let up = whole + u32::from((whole as f32) < x);
+    up.clamp(1, 255) as u8
 }
 
 /// A varint as [`write_varint`] writes it, and how many bytes it took.
@@ -920,20 +939,59 @@ fn snippet(text: &str) -> String {
     snippet
 }
 
-/// libdeflate's level for the index files: on the 10 000-practice index, faster than zlib's
-/// default level 6 by ~40 % and 1 % smaller (BENCHMARKS.md, session 6).
-const GZIP_LEVEL: i32 = 4;
+/// How hard an index file is compressed.
+///
+/// Shards and result groups are most of the index (13 MB raw at 10 000 practices), and a
+/// query downloads one or two of each: libdeflate's level 1 compresses them in two thirds of
+/// level 4's time, for 3–3.5 % more bytes. The facet columns are one small file that every
+/// query downloads, which level 1 makes 9 % larger, so it keeps level 4 (BENCHMARKS.md,
+/// session 7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Level {
+    Fast,
+    Small,
+}
 
-/// Deterministic gzip (no timestamp, no file name).
-pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let level = libdeflater::CompressionLvl::new(GZIP_LEVEL).unwrap_or_default();
-    let mut compressor = libdeflater::Compressor::new(level);
-    let mut gz = vec![0; compressor.gzip_compress_bound(bytes.len())];
-    let len = compressor
-        .gzip_compress(bytes, &mut gz)
-        .expect("libdeflate's bound is enough room for any input");
-    gz.truncate(len);
-    gz
+impl Level {
+    fn libdeflate(self) -> libdeflater::CompressionLvl {
+        let level = match self {
+            Level::Fast => 1,
+            Level::Small => 4,
+        };
+        libdeflater::CompressionLvl::new(level).unwrap_or_default()
+    }
+}
+
+/// A gzip compressor for one thread: libdeflate's compressors (one per level used) and an
+/// output buffer, kept from file to file rather than allocated (and zeroed) for each of
+/// thousands.
+#[derive(Default)]
+struct Gzipper {
+    compressors: Vec<(Level, libdeflater::Compressor)>,
+    out: Vec<u8>,
+}
+
+impl Gzipper {
+    /// Deterministic gzip (no timestamp, no file name).
+    fn gzip(&mut self, bytes: &[u8], level: Level) -> Vec<u8> {
+        let at = match self.compressors.iter().position(|(l, _)| *l == level) {
+            Some(at) => at,
+            None => {
+                let compressor = libdeflater::Compressor::new(level.libdeflate());
+                self.compressors.push((level, compressor));
+                self.compressors.len() - 1
+            }
+        };
+        let compressor = &mut self.compressors[at].1;
+        let bound = compressor.gzip_compress_bound(bytes.len());
+        if self.out.len() < bound {
+            self.out.resize(bound, 0);
+        }
+        let len = compressor
+            .gzip_compress(bytes, &mut self.out)
+            .expect("libdeflate's bound is enough room for any input");
+        self.out[..len].to_vec()
+    }
 }
 
 /// 8 hex digits of FNV-1a over the bytes: a cache key for browsers, not a security hash.
@@ -945,6 +1003,10 @@ fn content_hash(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        Gzipper::default().gzip(bytes, Level::Fast)
+    }
 
     #[test]
     fn shared_word_terms_are_the_analyzers_terms_from_any_thread() {
@@ -974,6 +1036,27 @@ mod tests {
             .read()
             .unwrap_or_else(PoisonError::into_inner);
         assert_eq!(memo.len(), words.len(), "every word is remembered, once");
+    }
+
+    #[test]
+    fn quantised_weights_round_up_as_ceil_does() {
+        let mut x = 0.0f32;
+        while x <= 300.0 {
+            assert_eq!(quantise(x), x.ceil().clamp(1.0, 255.0) as u8, "{x}");
+            x += 0.013;
+        }
+        for x in [
+            f32::MIN_POSITIVE,
+            0.5,
+            1.0,
+            1.0 + f32::EPSILON,
+            254.999,
+            255.0,
+            255.5,
+            1e9,
+        ] {
+            assert_eq!(quantise(x), x.ceil().clamp(1.0, 255.0) as u8, "{x}");
+        }
     }
 
     #[test]
@@ -1058,8 +1141,21 @@ mod tests {
             .map(|i| (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as u8)
             .collect();
         let text = "Тамбовская область, семья, ".repeat(5_000).into_bytes();
-        for raw in [Vec::new(), b"x".to_vec(), noise, text] {
-            let gz = gzip(&raw);
+        // One compressor for every file, as a thread of `gzip_all` uses it: a small file after
+        // a large one must not carry the larger one's bytes.
+        let mut gzipper = Gzipper::default();
+        let inputs = [
+            noise.clone(),
+            Vec::new(),
+            b"x".to_vec(),
+            noise,
+            text.clone(),
+            text,
+        ];
+        for (n, raw) in inputs.into_iter().enumerate() {
+            let level = [Level::Fast, Level::Small][n % 2];
+            let gz = gzipper.gzip(&raw, level);
+            assert_eq!(gz, Gzipper::default().gzip(&raw, level));
             let mut back = Vec::new();
             flate2::read::GzDecoder::new(&gz[..])
                 .read_to_end(&mut back)
