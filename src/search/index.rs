@@ -15,7 +15,7 @@
 
 use std::borrow::Cow;
 use std::hash::BuildHasher;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -88,27 +88,95 @@ pub fn build(lib: &Library) -> Vec<IndexFile> {
         .finish(lib)
 }
 
-/// Each word as written → its term, shared by every partial index of a build (and kept by
-/// `serve` from build to build). A partial starts with no words of its own, and a build
-/// makes dozens of partials (rayon splits the work as threads free up): without a shared
-/// memo each stemmed the library's vocabulary again, a twentieth of a whole build.
-#[derive(Default)]
+/// The terms of a build, numbered in the order first seen, and each word as written → its
+/// term's number. One per build (`serve` keeps one from build to build), shared by every
+/// partial index: a build makes a dozen or more partials (rayon splits the work as threads
+/// free up), and each used to learn the library's vocabulary again, word by word.
+///
+/// Every worker thread keeps its own copy of the word map, so a word costs one lookup in a
+/// table no other thread touches; the shared table is consulted (and a word stemmed) only the
+/// first time a thread meets a word.
 pub struct WordTerms {
     analyzer: Analyzer,
-    memo: RwLock<FxHashMap<Box<str>, Option<Arc<str>>>>,
+    shared: RwLock<Vocabulary>,
+    /// One word map per worker thread, by rayon's thread index (any other thread takes the
+    /// first).
+    per_thread: Box<[Mutex<WordIds>]>,
+}
+
+/// Word as written → term id (`None` for a function word).
+type WordIds = FxHashMap<Box<str>, Option<u32>>;
+
+#[derive(Default)]
+struct Vocabulary {
+    words: WordIds,
+    ids: FxHashMap<Arc<str>, u32>,
+    terms: Vec<Arc<str>>,
+}
+
+impl Default for WordTerms {
+    fn default() -> Self {
+        WordTerms {
+            analyzer: Analyzer::default(),
+            shared: RwLock::default(),
+            per_thread: (0..rayon::current_num_threads().max(1))
+                .map(|_| Mutex::default())
+                .collect(),
+        }
+    }
 }
 
 impl WordTerms {
-    /// The term of a word as [`Analyzer::for_each_word`] gives it (`None` for a function word).
-    fn term(&self, word: &str) -> Option<Arc<str>> {
-        let known = self.memo.read().unwrap_or_else(PoisonError::into_inner);
-        if let Some(term) = known.get(word) {
-            return term.clone();
+    /// The calling thread's word map.
+    fn words(&self) -> MutexGuard<'_, WordIds> {
+        let slot = rayon::current_thread_index().unwrap_or(0) % self.per_thread.len();
+        self.per_thread[slot]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The term id of a word as [`Analyzer::for_each_word`] gives it (`None` for a function
+    /// word), from the shared table, stemming the word if no thread has met it yet.
+    fn shared_term_id(&self, word: &str) -> Option<u32> {
+        let known = self.shared.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some(&id) = known.words.get(word) {
+            return id;
         }
         drop(known);
-        let term = self.analyzer.word_term(word).map(Arc::from);
-        let mut memo = self.memo.write().unwrap_or_else(PoisonError::into_inner);
-        memo.entry(word.into()).or_insert(term).clone()
+        let term = self.analyzer.word_term(word);
+        let mut shared = self.shared.write().unwrap_or_else(PoisonError::into_inner);
+        if let Some(&id) = shared.words.get(word) {
+            return id;
+        }
+        let id = term.map(|term| match shared.ids.get(term.as_str()) {
+            Some(&id) => id,
+            None => {
+                let id = shared.terms.len() as u32;
+                let term: Arc<str> = term.into();
+                shared.ids.insert(Arc::clone(&term), id);
+                shared.terms.push(term);
+                id
+            }
+        });
+        shared.words.insert(word.into(), id);
+        id
+    }
+
+    /// How many terms have ids: every id given so far is below it.
+    fn term_count(&self) -> usize {
+        self.shared
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .terms
+            .len()
+    }
+
+    /// The terms with these ids.
+    fn names(&self, ids: &[u32]) -> Vec<Arc<str>> {
+        let shared = self.shared.read().unwrap_or_else(PoisonError::into_inner);
+        ids.iter()
+            .map(|&id| Arc::clone(&shared.terms[id as usize]))
+            .collect()
     }
 }
 
@@ -163,15 +231,14 @@ impl Collector {
     /// Every file of the index; every practice of `lib` must have been added.
     pub fn finish(self, lib: &Library) -> Vec<IndexFile> {
         let Partial {
-            terms: names,
-            postings,
-            ..
+            term_ids, postings, ..
         } = self.postings;
+        let names = self.word_terms.names(&term_ids);
         let mut order: Vec<u32> = (0..names.len() as u32).collect();
         order.par_sort_unstable_by(|&a, &b| utf16_order(&names[a as usize], &names[b as usize]));
         let terms = order
             .iter()
-            .map(|&id| (names[id as usize].as_str(), postings[id as usize].encode()));
+            .map(|&id| (&*names[id as usize], postings[id as usize].encode()));
         let mut rows = self.rows;
         rows.par_sort_unstable_by_key(|(doc, _)| *doc);
         debug_assert_eq!(rows.len(), lib.practices.len());
@@ -266,9 +333,9 @@ pub fn build_with(lib: &Library, cache: &mut IndexCache) -> Vec<IndexFile> {
         .collect();
     let analysed: Vec<(usize, Vec<(String, u8)>)> = missing
         .par_iter()
-        .map(|&doc| {
+        .map_init(Partial::default, |part, &doc| {
             let html = rendered_html(lib, doc);
-            (doc, analyse(lib, doc, html, &cache.word_terms))
+            (doc, analyse(lib, doc, html, &cache.word_terms, part))
         })
         .collect();
     for (doc, terms) in analysed {
@@ -442,19 +509,25 @@ fn rendered_html(lib: &Library, doc: usize) -> &str {
         .map_or("", |body| body.html.as_str())
 }
 
-/// One practice's terms with their quantised weights.
+/// One practice's terms with their quantised weights. `part` is scratch space, empty before
+/// and after, kept from document to document so its arrays are not allocated for each.
 fn analyse(
     lib: &Library,
     doc: usize,
     body_html: &str,
     word_terms: &WordTerms,
+    part: &mut Partial,
 ) -> Vec<(String, u8)> {
-    let mut part = Partial::default();
     part.add_document(lib, doc, &html_text(body_html), word_terms);
-    part.terms
+    let (ids, weights): (Vec<u32>, Vec<u8>) = part
+        .take()
+        .filter_map(|(id, list)| list.weights.first().map(|&weight| (id, weight)))
+        .unzip();
+    let names = word_terms.names(&ids);
+    names
         .into_iter()
-        .zip(part.postings)
-        .filter_map(|(term, list)| list.weights.first().map(|&weight| (term, weight)))
+        .zip(weights)
+        .map(|(name, weight)| (name.to_string(), weight))
         .collect()
 }
 
@@ -567,16 +640,15 @@ fn first_year(lib: &Library) -> i32 {
         .unwrap_or(crate::content::practice::FIRST_YEAR as i32)
 }
 
-/// The postings of the documents one worker thread has seen. Words are stemmed once per
-/// thread (a cache from the word as written to its term), and terms are strings once per
-/// thread; documents only add `(document, weight)` pairs.
+/// The postings of some documents, by the build's term ids ([`WordTerms`]).
 #[derive(Default)]
 struct Partial {
-    ids: FxHashMap<String, u32>,
-    terms: Vec<String>,
+    /// The term id of each posting list.
+    term_ids: Vec<u32>,
     postings: Vec<PostingList>,
-    /// Word as written → term id (`None` for function words).
-    words: FxHashMap<String, Option<u32>>,
+    /// Term id → 1 + the index of its posting list (0 for none yet): an array, not a map,
+    /// since every distinct term of every document looks it up.
+    lists: Vec<u32>,
     /// The current document's weighted frequency of each term, by term id (zero when
     /// absent): an array, not a map, since every word of every document adds to it.
     frequencies: Vec<f32>,
@@ -585,38 +657,41 @@ struct Partial {
 }
 
 impl Partial {
-    fn term_id(&mut self, term: &str) -> u32 {
-        match self.ids.get(term) {
-            Some(&id) => id,
-            None => self.add_term(term.to_string()),
+    /// Makes room for term ids below `count`.
+    fn grow(&mut self, count: usize) {
+        if self.frequencies.len() < count {
+            self.frequencies.resize(count, 0.0);
+            self.lists.resize(count, 0);
         }
     }
 
-    /// Adds a term this partial does not have yet; returns its id.
-    fn add_term(&mut self, term: String) -> u32 {
-        let id = self.terms.len() as u32;
-        self.ids.insert(term.clone(), id);
-        self.terms.push(term);
-        self.postings.push(PostingList::default());
-        self.frequencies.push(0.0);
-        id
+    /// The posting list of a term, added if this partial has none for it yet.
+    fn list(&mut self, id: u32) -> &mut PostingList {
+        let slot = &mut self.lists[id as usize];
+        if *slot == 0 {
+            self.term_ids.push(id);
+            self.postings.push(PostingList::default());
+            *slot = self.postings.len() as u32;
+        }
+        &mut self.postings[*slot as usize - 1]
     }
 
     fn add_document(&mut self, lib: &Library, doc: usize, body_text: &str, word_terms: &WordTerms) {
         let fields = document_fields(lib, doc, body_text);
+        // Every id this thread's word map holds was given before now.
+        self.grow(word_terms.term_count());
+        let mut known = word_terms.words();
         let mut length = 0.0;
-        let mut words: Vec<&str> = Vec::new();
         for (text, weight) in &fields {
-            words.clear();
-            word_terms
-                .analyzer
-                .for_each_word(text, |word, _| words.push(word));
-            for &word in &words {
-                let id = match self.words.get(word) {
+            word_terms.analyzer.for_each_word(text, |word, _| {
+                let id = match known.get(word) {
                     Some(&id) => id,
                     None => {
-                        let id = word_terms.term(word).map(|t| self.term_id(&t));
-                        self.words.insert(word.to_string(), id);
+                        let id = word_terms.shared_term_id(word);
+                        known.insert(word.into(), id);
+                        if let Some(id) = id {
+                            self.grow(id as usize + 1);
+                        }
                         id
                     }
                 };
@@ -628,27 +703,36 @@ impl Partial {
                     *frequency += weight;
                     length += weight;
                 }
-            }
+            });
         }
+        drop(known);
         // Length is normalised against a fixed pivot rather than the library's average, so a
         // document's weights depend on that document alone: an edit changes only its terms.
         let norm = K1 * (1.0 - B + B * length / PIVOT_LENGTH);
-        for id in self.seen.drain(..) {
+        let mut seen = std::mem::take(&mut self.seen);
+        for id in seen.drain(..) {
             let tf = std::mem::take(&mut self.frequencies[id as usize]);
             let saturation = tf * (K1 + 1.0) / (tf + norm);
             let weight = quantise(255.0 * saturation / (K1 + 1.0));
-            self.postings[id as usize].push(doc as u32, weight);
+            self.list(id).push(doc as u32, weight);
         }
+        self.seen = seen;
+    }
+
+    /// Takes this partial's postings (as `(term id, postings)` pairs) and leaves it empty,
+    /// keeping its arrays for the next documents.
+    fn take(&mut self) -> impl Iterator<Item = (u32, PostingList)> + '_ {
+        for &id in &self.term_ids {
+            self.lists[id as usize] = 0;
+        }
+        self.term_ids.drain(..).zip(self.postings.drain(..))
     }
 
     /// Both partials' postings, `other`'s appended to `self`'s.
-    fn merge(mut self, other: Partial) -> Partial {
-        for (term, list) in other.terms.into_iter().zip(other.postings) {
-            let id = match self.ids.get(&term) {
-                Some(&id) => id,
-                None => self.add_term(term),
-            };
-            self.postings[id as usize].append(list);
+    fn merge(mut self, mut other: Partial) -> Partial {
+        self.grow(other.lists.len());
+        for (id, list) in other.take() {
+            self.list(id).append(list);
         }
         self
     }
@@ -1026,16 +1110,82 @@ mod tests {
                 scope.spawn(|| {
                     for word in words.iter().cycle().take(100) {
                         let expected = analyzer.word_term(word);
-                        assert_eq!(word_terms.term(word).as_deref(), expected.as_deref());
+                        let id = word_terms.shared_term_id(word);
+                        let term = id.map(|id| word_terms.names(&[id])[0].to_string());
+                        assert_eq!(term, expected, "{word}");
                     }
                 });
             }
         });
-        let memo = word_terms
-            .memo
+        let shared = word_terms
+            .shared
             .read()
             .unwrap_or_else(PoisonError::into_inner);
-        assert_eq!(memo.len(), words.len(), "every word is remembered, once");
+        assert_eq!(
+            shared.words.len(),
+            words.len(),
+            "every word is remembered, once"
+        );
+        // школа, школами → школ; ребёнок, ребенка → ребенок; 442-фз; famili; и is none.
+        assert_eq!(
+            shared.terms.len(),
+            4,
+            "every term has one id: {:?}",
+            shared.terms
+        );
+    }
+
+    /// A library of practices whose bodies share some words and not others.
+    fn small_library() -> Library {
+        let dir = tempfile::tempdir().unwrap();
+        let practices = dir.path().join("content/practices");
+        std::fs::create_dir_all(&practices).unwrap();
+        std::fs::write(dir.path().join("site.yaml"), "title: x\n").unwrap();
+        let bodies = [
+            "Школа и семья: поддержка семей с детьми.",
+            "Газификация сёл. Школы, больницы и семьи.",
+            "Спорт для детей; спортивные школы.",
+            "Семьи, семья, семье — одна основа «сем».",
+            "Ничего общего: 442-ФЗ и Families first.",
+        ];
+        for (n, body) in bodies.iter().enumerate() {
+            std::fs::write(
+                practices.join(format!("p{n}.md")),
+                format!("---\ntitle: Практика {n}\nregion: Тамбовская область\nsector: Спорт\nyear: 2020\n---\n{body}\n"),
+            )
+            .unwrap();
+        }
+        crate::load(&crate::BuildOptions::new(dir.path())).unwrap()
+    }
+
+    #[test]
+    fn a_reused_scratch_partial_analyses_as_a_fresh_one_does() {
+        let lib = small_library();
+        let word_terms = WordTerms::default();
+        let mut scratch = Partial::default();
+        for round in 0..2 {
+            for doc in 0..lib.practices.len() {
+                let html = rendered_html(&lib, doc);
+                let reused = analyse(&lib, doc, html, &word_terms, &mut scratch);
+                let fresh = analyse(&lib, doc, html, &word_terms, &mut Partial::default());
+                assert!(!fresh.is_empty());
+                assert_eq!(reused, fresh, "document {doc}, round {round}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_incremental_index_equals_the_one_shot_index() {
+        let lib = small_library();
+        let one_shot = build(&lib);
+        let cached = build_with(&lib, &mut IndexCache::default());
+        let files = |files: Vec<IndexFile>| -> Vec<(String, Vec<u8>)> {
+            files
+                .into_iter()
+                .map(|f| (f.path, f.bytes.to_vec()))
+                .collect()
+        };
+        assert_eq!(files(one_shot), files(cached));
     }
 
     #[test]
