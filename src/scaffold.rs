@@ -206,7 +206,7 @@ pub fn init_site(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         (".gitlab-ci.yml", GITLAB_CI),
         ("site.yaml", INIT_SITE_YAML),
         ("README.md", INIT_README),
-        (".gitignore", "/public/\n"),
+        (".gitignore", "/public/\n/.public.*/\n"),
         ("content/_index.md", "---\ntitle: Библиотека лучших практик\n---\nЗдесь собраны практики социальной политики, которые сработали в регионах.\n"),
         ("content/pages/about.md", "---\ntitle: О библиотеке\n---\nКто ведёт библиотеку и как предложить свою практику.\n"),
         ("content/practices/primer-praktiki.md", &example),

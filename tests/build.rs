@@ -320,13 +320,55 @@ fn the_bundled_demo_library_checks_clean() {
     assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
 }
 
+/// Asserts that `public` holds exactly what a fresh build of `site` gives.
+fn assert_equals_a_fresh_build(site: &Path, public: &Path, label: &str) {
+    let fresh = public.with_file_name(format!("fresh-{label}"));
+    build_into(site, &fresh).unwrap();
+    let (rebuilt, fresh) = (common::snapshot(public), common::snapshot(&fresh));
+    assert_eq!(
+        rebuilt.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>(),
+        "{label}"
+    );
+    for (path, bytes) in &fresh {
+        assert!(
+            bytes == &rebuilt[path],
+            "{label}: {path} differs from a fresh build"
+        );
+    }
+}
+
+#[cfg(unix)]
+fn inode(path: &Path) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(&fs::metadata(path).unwrap())
+}
+
+#[cfg(not(unix))]
+fn inode(_: &Path) -> u64 {
+    0
+}
+
+/// The folders beside the output, besides fresh builds.
+fn beside(public: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(public.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with("fresh-") && name != "site")
+        .collect();
+    names.sort();
+    names
+}
+
 #[test]
-fn a_rebuild_after_an_edit_equals_a_fresh_build() {
+fn rebuilds_after_edits_equal_fresh_builds() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
     common::copy_dir(&fixture("minimal"), &site);
     let public = dir.path().join("public");
     build_into(&site, &public).unwrap();
+    assert_eq!(beside(&public), ["public"]);
+    let beta_page = public.join("practices/beta/index.html");
+    let first_inode = inode(&beta_page);
     // Edit one practice: new title, new tag, new year.
     let alpha = site.join("content/practices/alpha.md");
     let text = fs::read_to_string(&alpha).unwrap();
@@ -341,21 +383,60 @@ fn a_rebuild_after_an_edit_equals_a_fresh_build() {
     )
     .unwrap();
     build_into(&site, &public).unwrap();
-    let fresh = dir.path().join("fresh");
-    build_into(&site, &fresh).unwrap();
-    let (rebuilt, fresh) = (common::snapshot(&public), common::snapshot(&fresh));
-    assert_eq!(
-        rebuilt.keys().collect::<Vec<_>>(),
-        fresh.keys().collect::<Vec<_>>()
-    );
-    for (path, bytes) in &fresh {
-        assert!(bytes == &rebuilt[path], "{path} differs from a fresh build");
-    }
+    assert_equals_a_fresh_build(&site, &public, "an edit");
+    let rebuilt = common::snapshot(&public);
     assert!(
         String::from_utf8_lossy(&rebuilt["practices/alpha/index.html"])
             .contains("Обновлённая практика")
     );
     assert!(rebuilt.contains_key("tags/novyy-teg/index.html"));
+    // The replaced output is kept beside the new one; the next build updates it in place.
+    assert_eq!(beside(&public), [".public.previous", "public"]);
+
+    // A practice renamed (its old page must go), and the new tag dropped again.
+    let gamma = site.join("content/practices/gamma.md");
+    fs::rename(&gamma, site.join("content/practices/gamma-renamed.md")).unwrap();
+    let text = fs::read_to_string(&alpha).unwrap();
+    fs::write(&alpha, text.replace("Новый тег", "НКО")).unwrap();
+    build_into(&site, &public).unwrap();
+    assert_equals_a_fresh_build(&site, &public, "a rename");
+    assert!(public.join("practices/gamma-renamed/index.html").exists());
+    assert!(!public.join("practices/gamma").exists());
+    // This build started from the first one's output: an unchanged page is the same file.
+    if cfg!(unix) {
+        assert_eq!(inode(&beta_page), first_inode, "updated in place");
+    }
+    assert!(!public.join("tags/novyy-teg").exists());
+    assert_eq!(beside(&public), [".public.previous", "public"]);
+
+    // Nothing changed: the same output again.
+    build_into(&site, &public).unwrap();
+    assert_equals_a_fresh_build(&site, &public, "no change");
+    assert_eq!(beside(&public), [".public.previous", "public"]);
+}
+
+#[test]
+fn a_build_failing_while_it_writes_pages_leaves_the_output_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    common::copy_dir(&fixture("minimal"), &site);
+    let public = dir.path().join("public");
+    build_into(&site, &public).unwrap();
+    build_into(&site, &public).unwrap();
+    let before = common::snapshot(&public);
+    // A broken link is found while practice pages are being written into the earlier
+    // output that this build updates.
+    let alpha = site.join("content/practices/alpha.md");
+    let text = fs::read_to_string(&alpha).unwrap();
+    fs::write(&alpha, format!("{text}\n[сломано](no-such-page.md)\n")).unwrap();
+    let err = build_into(&site, &public).unwrap_err();
+    assert!(matches!(err, Error::Content(_)), "{err}");
+    assert_eq!(common::snapshot(&public), before);
+    assert_eq!(beside(&public), [".public.previous", "public"]);
+    // The half-updated earlier output still serves as the next build's start.
+    fs::write(&alpha, text).unwrap();
+    build_into(&site, &public).unwrap();
+    assert_equals_a_fresh_build(&site, &public, "after a failure");
 }
 
 #[test]
