@@ -20,23 +20,34 @@ mkdir -p "$WORK" "$OUT"
 cargo build --release --quiet --bin praktika --example corpus --example index_time
 BIN=$PWD/target/release/praktika
 
-# Every run writes a new output folder under $RUNS_DIR; all are removed only at the end. ext4
-# will not reuse an inode freed in the last minute and scans past each such inode for every
-# new file, so building right after deleting a previous output (~30 000 inodes) measured the
-# deletion more than the build, growing run after run (system time 4.8 s, 8.6 s, 13.3 s in
-# three consecutive runs). A CI job's clean checkout has nothing recently deleted.
+# Every run writes a new output folder under $RUNS_DIR; all are removed only at the end, and
+# the next benchmark waits until those removals are six minutes old. ext4 without a journal
+# (this machine's disk) will not reuse an inode freed in the last minute, or in the last six
+# while its inode-table block is dirty, which a build's new files keep it: it scans past each
+# such inode for every new file. Building right after deleting a previous output (~30 000
+# inodes) measured the deletion more than the build, growing run after run (system time
+# 4.8 s, 8.6 s, 13.3 s in three consecutive runs). A CI job's clean checkout has nothing
+# recently deleted.
 RUNS_DIR=$WORK/runs
+REMOVED_AT=$WORK/runs-removed-at
 if [ -d "$RUNS_DIR" ]; then
   rm -rf "$RUNS_DIR"; sync
-  echo "waiting 65 s for the inodes of an earlier run's outputs to age (ext4)" >&2
-  sleep 65
+  date +%s >"$REMOVED_AT"
+fi
+if [ -f "$REMOVED_AT" ]; then
+  wait_s=$(( $(cat "$REMOVED_AT") + 370 - $(date +%s) ))
+  if [ "$wait_s" -gt 0 ]; then
+    echo "waiting $wait_s s for the inodes of an earlier run's outputs to age (ext4)" >&2
+    sleep "$wait_s"
+  fi
 fi
 mkdir -p "$RUNS_DIR"
-trap 'rm -rf "$RUNS_DIR"' EXIT
+trap 'rm -rf "$RUNS_DIR"; date +%s >"$REMOVED_AT"' EXIT
 
 # Runs a command RUNS times and prints "median min max peak_mb" of the runs. The output
 # folder (the argument @OUT@) is a new one for each run, or with `same`, one folder that a
-# first, untimed run creates: the next runs replace it, as an editor building again does.
+# first, untimed run creates: the next runs replace it, as an editor building again does
+# (from the second on, Praktika updates the output it kept from the build before last).
 measure() {
   local name=$1 mode=$2; shift 2
   [ "$mode" = same ] && "${@//@OUT@/$RUNS_DIR/$name}" >/dev/null 2>&1
