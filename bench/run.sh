@@ -42,7 +42,12 @@ if [ -f "$REMOVED_AT" ]; then
   fi
 fi
 mkdir -p "$RUNS_DIR"
-trap 'rm -rf "$RUNS_DIR"; date +%s >"$REMOVED_AT"' EXIT
+serve_pid=""
+cleanup() {
+  [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null
+  rm -rf "$RUNS_DIR"; date +%s >"$REMOVED_AT"
+}
+trap cleanup EXIT
 
 # Runs a command RUNS times and prints "median min max peak_mb" of the runs. The output
 # folder (the argument @OUT@) is a new one for each run, or with `same`, one folder that a
@@ -73,6 +78,15 @@ for n in $SIZES; do
   hugo_args=()
   command -v hugo >/dev/null && hugo_args=(--hugo "$WORK/hugo-$n")
   [ -d "$corpus" ] || ./target/release/examples/corpus --practices "$n" --out "$corpus" "${hugo_args[@]}" 2>/dev/null
+  # Every run's output is kept until the end: ~44 KB a practice on ext4 (Hugo's less).
+  copies=$RUNS
+  [ ${#hugo_args[@]} -gt 0 ] && [ -d "$WORK/hugo-$n" ] && copies=$((2 * RUNS))
+  need_mb=$(( n * 44 * (copies + 2) / 1024 ))
+  free_mb=$(df -Pm "$WORK" | awk 'NR == 2 {print $4}')
+  if [ "$free_mb" -lt "$need_mb" ]; then
+    echo "not enough disk space for $n practices: $free_mb MB free, about $need_mb MB needed" >&2
+    exit 1
+  fi
   read -r med min max peak < <(measure "praktika-$n" new "$BIN" build --root "$corpus" --output @OUT@)
   row="| $n | praktika build | ${med} s | ${min}–${max} s | ${peak} MB |"
   if command -v hugo >/dev/null && [ -d "$WORK/hugo-$n" ]; then
@@ -105,13 +119,13 @@ if [ -d tests/browser/node_modules/playwright-core ] && [ -x "${CHROMIUM:-/usr/b
   rm -rf "$WORK/corpus-$n/public"
   port=$((20000 + RANDOM % 20000))
   "$BIN" serve --port "$port" --root "$WORK/corpus-$n" >"$WORK/serve.log" 2>&1 &
-  pid=$!
+  serve_pid=$!
   for _ in $(seq 240); do grep -q "Serving at" "$WORK/serve.log" && break; sleep 0.5; done
   file=$(ls "$WORK/corpus-$n/content/practices/" | sed -n 500p)
   reload=$(node bench/reload-latency.mjs "http://127.0.0.1:$port/" "$WORK/corpus-$n/content/practices/$file" 7)
   retitle=$(node bench/reload-latency.mjs "http://127.0.0.1:$port/" "$WORK/corpus-$n/content/practices/$file" 7 title)
   retag=$(node bench/reload-latency.mjs "http://127.0.0.1:$port/" "$WORK/corpus-$n/content/practices/$file" 7 tags)
-  kill "$pid"; rm -rf "$WORK/corpus-$n/public"
+  kill "$serve_pid"; serve_pid=""; rm -rf "$WORK/corpus-$n/public"
   extra+=$'\n'"serve, save one practice → reload event, $n practices: $reload"$'\n'
   extra+=$'\n'"serve, the same with its title edited (front matter): $retitle"$'\n'
   extra+=$'\n'"serve, the same with a tag added (taxonomies change): $retag"$'\n'

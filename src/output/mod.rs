@@ -462,7 +462,10 @@ pub fn write_site(
     // rename of it succeeds.
     let reused = is_output(&previous) && fs::rename(&previous, &staging).is_ok();
     let sink = if reused {
-        DirSink::updating(staging.clone()).map_err(|e| Error::io(&staging, e))?
+        DirSink::updating(staging.clone()).map_err(|e| {
+            let _ = fs::rename(&staging, &previous);
+            Error::io(&staging, e)
+        })?
     } else {
         fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
         DirSink::new(staging.clone())
