@@ -103,7 +103,9 @@ for n in $SIZES; do
   fi
   read -r cmed cmin cmax cpeak < <(measure "check-$n" new "$BIN" check --root "$corpus")
   rows+=("| $n | praktika check | ${cmed} s | ${cmin}–${cmax} s | ${cpeak} MB | |")
-  # The search index on its own (inside a build it is made while pages are written).
+  # The search index on its own (inside a build it is made while pages are written), once
+  # the outputs written so far are on the disk: writeback would take CPU from it.
+  sync
   index_times+=("$(./target/release/examples/index_time --root "$corpus" --runs "$RUNS")")
 done
 
@@ -117,6 +119,7 @@ if [ -d tests/browser/node_modules/playwright-core ] && [ -x "${CHROMIUM:-/usr/b
     | node -e 'for (const r of JSON.parse(require("fs").readFileSync(0, "utf8"))) console.log(`| ${r.query} | ${r.kb} | ${r.requests} | ${r.results} | ${r.compute_ms} ms |`)')
 
   rm -rf "$WORK/corpus-$n/public"
+  sync
   port=$((20000 + RANDOM % 20000))
   "$BIN" serve --port "$port" --root "$WORK/corpus-$n" >"$WORK/serve.log" 2>&1 &
   serve_pid=$!
