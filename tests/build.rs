@@ -415,6 +415,31 @@ fn rebuilds_after_edits_equal_fresh_builds() {
     assert_eq!(beside(&public), [".public.previous", "public"]);
 }
 
+/// An output that is a link to an earlier output: the build replaces the link with its
+/// folder and leaves what the link pointed to as it was (it used to empty that folder, then
+/// fail on removing the link as a folder).
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_link_is_replaced_and_its_target_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real");
+    build_into(&fixture("minimal"), &real).unwrap();
+    let before = common::snapshot(&real);
+    let public = dir.path().join("public");
+    std::os::unix::fs::symlink(&real, &public).unwrap();
+    build_into(&fixture("minimal"), &public).unwrap();
+    assert!(
+        fs::symlink_metadata(&public).unwrap().is_dir(),
+        "a folder now"
+    );
+    assert_eq!(common::snapshot(&public), before);
+    assert_eq!(
+        common::snapshot(&real),
+        before,
+        "the link's target is untouched"
+    );
+}
+
 #[test]
 fn a_build_failing_while_it_writes_pages_leaves_the_output_intact() {
     let dir = tempfile::tempdir().unwrap();
