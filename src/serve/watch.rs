@@ -188,7 +188,8 @@ pub fn classify(root: &Path, output_name: Option<&str>, paths: &[PathBuf]) -> Op
             || name.ends_with(".tmp")
             // JetBrains editors' safe write: `a.md___jb_tmp___`, renamed over `a.md`.
             || name.ends_with("___jb_tmp___")
-            || name.ends_with("___jb_old___");
+            || name.ends_with("___jb_old___")
+            || is_sed_temporary(name);
         if temporary || Some(first.as_str()) == output_name || first.starts_with('.') {
             continue;
         }
@@ -208,6 +209,14 @@ pub fn classify(root: &Path, output_name: Option<&str>, paths: &[PathBuf]) -> Op
     } else {
         Some(Change::Content(content.into_iter().collect()))
     }
+}
+
+/// `sed -i`'s temporary file (GNU sed: `sed` and six random letters or digits, beside the
+/// file it edits), renamed over the file at once.
+fn is_sed_temporary(name: &str) -> bool {
+    name.len() == 9
+        && name.starts_with("sed")
+        && name[3..].bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 #[cfg(test)]
@@ -320,11 +329,17 @@ mod tests {
                     p("content/practices/.a.md.swp"),
                     p("content/practices/a.md___jb_tmp___"),
                     p("content/practices/a.md___jb_old___"),
+                    p("content/practices/sedK3x9Qa"),
                     p("content/practices/a.md"),
                     p("public/index.html")
                 ]
             ),
             Some(Change::Content(vec!["practices/a.md".into()]))
+        );
+        // Only sed's exact pattern: a file that merely starts with «sed» is content.
+        assert_eq!(
+            classify(root, Some("public"), &[p("content/images/sedan.jpg")]),
+            Some(Change::Content(vec!["images/sedan.jpg".into()]))
         );
         assert_eq!(
             classify(
