@@ -320,6 +320,16 @@ fn the_bundled_demo_library_checks_clean() {
     assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
 }
 
+/// A temporary copy of the minimal fixture (`site`) and where to build it (`public`, beside
+/// it); the folder lives as long as the first value.
+fn minimal_copy() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    common::copy_dir(&fixture("minimal"), &site);
+    let public = dir.path().join("public");
+    (dir, site, public)
+}
+
 /// Asserts that `public` holds exactly what a fresh build of `site` gives.
 fn assert_equals_a_fresh_build(site: &Path, public: &Path, label: &str) {
     let fresh = public.with_file_name(format!("fresh-{label}"));
@@ -361,10 +371,7 @@ fn beside(public: &Path) -> Vec<String> {
 
 #[test]
 fn rebuilds_after_edits_equal_fresh_builds() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    common::copy_dir(&fixture("minimal"), &site);
-    let public = dir.path().join("public");
+    let (_dir, site, public) = minimal_copy();
     build_into(&site, &public).unwrap();
     assert_eq!(beside(&public), ["public"]);
     let beta_page = public.join("practices/beta/index.html");
@@ -442,10 +449,7 @@ fn an_output_that_is_a_link_is_replaced_and_its_target_kept() {
 
 #[test]
 fn a_build_failing_while_it_writes_pages_leaves_the_output_intact() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    common::copy_dir(&fixture("minimal"), &site);
-    let public = dir.path().join("public");
+    let (_dir, site, public) = minimal_copy();
     build_into(&site, &public).unwrap();
     build_into(&site, &public).unwrap();
     let before = common::snapshot(&public);
