@@ -33,14 +33,15 @@ fn skip_tag(html: &str) -> &str {
     let Some(end) = memchr::memchr(b'>', html.as_bytes()) else {
         return "";
     };
-    let name: String = html[1..end]
-        .chars()
-        .take_while(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
+    // The tag's name, as written (a body has hundreds of tags: no allocation for each).
+    let name_len = html.as_bytes()[1..end]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    let name = &html[1..1 + name_len];
     let after = &html[end + 1..];
-    if name == "script" || name == "style" {
-        let close = format!("</{name}");
+    if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style") {
+        let close = format!("</{}", name.to_ascii_lowercase());
         let lower = after.to_ascii_lowercase();
         return match lower.find(&close) {
             Some(at) => skip_tag(&after[at..]),
