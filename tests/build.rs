@@ -399,6 +399,10 @@ fn rebuilds_after_edits_equal_fresh_builds() {
     assert!(rebuilt.contains_key("tags/novyy-teg/index.html"));
     // The replaced output is kept beside the new one; the next build updates it in place.
     assert_eq!(beside(&public), [".public.previous", "public"]);
+    // It ignores itself for git (the next build drops that file: the output never has it).
+    let kept = public.with_file_name(".public.previous");
+    let ignore = fs::read_to_string(kept.join(".gitignore")).unwrap();
+    assert!(ignore.lines().any(|line| line == "*"), "{ignore}");
 
     // A practice renamed (its old page must go), and the new tag dropped again.
     let gamma = site.join("content/practices/gamma.md");

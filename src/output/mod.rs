@@ -498,6 +498,10 @@ pub fn write_site(
     Ok(written)
 }
 
+/// The `.gitignore` of the output kept for the next build.
+const KEPT_GITIGNORE: &str =
+    "# Praktika keeps the previous build here to rebuild faster (see its README).\n*\n";
+
 /// Whether `dir` is a folder (not a link) with Praktika's marker file.
 fn is_output(dir: &Path) -> bool {
     fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
@@ -527,6 +531,12 @@ fn swap(staging: &Path, output: &Path, previous: &Path) -> Result<(), Error> {
         }
         let _ = fs::remove_dir_all(staging);
         return Err(Error::io(output, e));
+    }
+    if keep {
+        // Sites made before this folder existed do not list it in their `.gitignore`: the
+        // folder ignores itself, so that an editor's git never offers its 30 000 files for a
+        // commit. The next build, which writes no such file, removes it.
+        let _ = fs::write(previous.join(".gitignore"), KEPT_GITIGNORE);
     }
     if had_output && !keep {
         // An output that was a link loses the link; what it pointed to stays.
