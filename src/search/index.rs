@@ -114,6 +114,19 @@ struct Vocabulary {
     terms: Vec<Arc<str>>,
 }
 
+/// The id of `term` in a table of terms numbered as first seen (`ids` maps each of `terms`
+/// to its place), added if new.
+fn intern(ids: &mut FxHashMap<Arc<str>, u32>, terms: &mut Vec<Arc<str>>, term: String) -> u32 {
+    if let Some(&id) = ids.get(term.as_str()) {
+        return id;
+    }
+    let id = terms.len() as u32;
+    let term: Arc<str> = term.into();
+    ids.insert(Arc::clone(&term), id);
+    terms.push(term);
+    id
+}
+
 impl Default for WordTerms {
     fn default() -> Self {
         WordTerms {
@@ -148,16 +161,8 @@ impl WordTerms {
         if let Some(&id) = shared.words.get(word) {
             return id;
         }
-        let id = term.map(|term| match shared.ids.get(term.as_str()) {
-            Some(&id) => id,
-            None => {
-                let id = shared.terms.len() as u32;
-                let term: Arc<str> = term.into();
-                shared.ids.insert(Arc::clone(&term), id);
-                shared.terms.push(term);
-                id
-            }
-        });
+        let Vocabulary { ids, terms, .. } = &mut *shared;
+        let id = term.map(|term| intern(ids, terms, term));
         shared.words.insert(word.into(), id);
         id
     }
@@ -341,19 +346,7 @@ pub fn build_with(lib: &Library, cache: &mut IndexCache) -> Vec<IndexFile> {
     for (doc, terms) in analysed {
         let list = terms
             .into_iter()
-            .map(|(term, weight)| {
-                let id = match cache.ids.get(term.as_str()) {
-                    Some(&id) => id,
-                    None => {
-                        let id = cache.terms.len() as u32;
-                        let term: Arc<str> = term.into();
-                        cache.ids.insert(Arc::clone(&term), id);
-                        cache.terms.push(term);
-                        id
-                    }
-                };
-                (id, weight)
-            })
+            .map(|(term, weight)| (intern(&mut cache.ids, &mut cache.terms, term), weight))
             .collect();
         cache.documents.insert(keys[doc], Arc::new(list));
     }
