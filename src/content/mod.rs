@@ -9,6 +9,7 @@ pub mod deferred;
 pub mod frontmatter;
 pub mod markdown;
 pub mod practice;
+mod readahead;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
@@ -392,22 +393,26 @@ impl ContentCache {
             .filter(|path| !self.files.contains_key(**path))
             .copied()
             .collect();
-        let fresh: Vec<(String, CachedFile)> = stale
-            .par_iter()
-            .map(|path| {
-                // Stamped before reading: a save during the read makes the next load read again.
-                let stamp = stamp(&content_dir.join(path));
-                let parsed = parse_file(content_dir, path, options).map(Arc::new);
-                (
-                    path.to_string(),
-                    CachedFile {
-                        stamp,
-                        parsed,
-                        rendered: None,
-                    },
-                )
-            })
-            .collect();
+        let fresh: Vec<(String, CachedFile)> =
+            readahead::while_reading(content_dir, &stale, || {
+                stale
+                    .par_iter()
+                    .map(|path| {
+                        // Stamped before reading: a save during the read makes the next
+                        // load read it again.
+                        let stamp = stamp(&content_dir.join(path));
+                        let parsed = parse_file(content_dir, path, options).map(Arc::new);
+                        (
+                            path.to_string(),
+                            CachedFile {
+                                stamp,
+                                parsed,
+                                rendered: None,
+                            },
+                        )
+                    })
+                    .collect()
+            });
         self.files.extend(fresh);
 
         // Each file with its cached rendering, looked up once.
