@@ -613,7 +613,6 @@ fn walk(content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
     let mut files = Vec::new();
     let walker = walkdir::WalkDir::new(content_dir)
         .follow_links(true)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
     for entry in walker {
@@ -622,12 +621,9 @@ fn walk(content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
                 let Ok(relative) = entry.path().strip_prefix(content_dir) else {
                     continue;
                 };
-                let parts: Option<Vec<&str>> = relative
-                    .components()
-                    .map(|c| c.as_os_str().to_str())
-                    .collect();
-                match parts {
-                    Some(parts) => files.push(parts.join("/")),
+                match relative.to_str() {
+                    Some(path) if std::path::MAIN_SEPARATOR == '/' => files.push(path.to_owned()),
+                    Some(path) => files.push(path.replace(std::path::MAIN_SEPARATOR, "/")),
                     None => diagnostics.push(
                         Diagnostic::file_error(
                             "bad-file-name",
