@@ -5,6 +5,11 @@
 //! schema errors can point at `path:line:col` instead of «somewhere in the front matter».
 //! Positions come from a small scanner over block-style YAML lines; for flow style
 //! (`{ a: 1 }`) a node falls back to the position of its nearest located parent.
+//!
+//! Front matter of the plain kind editors write is parsed by [`simple`], without libyaml, into
+//! the value `serde_yaml` would give; `serde_yaml` parses everything else, errors included.
+
+mod simple;
 
 use crate::diagnostics::{Diagnostic, Location, SourceText};
 
@@ -65,7 +70,8 @@ impl Value {
 /// (front matter starts after the `---` line), so locations are file locations.
 pub fn parse(source: &SourceText<'_>, yaml: &str, line_offset: usize) -> Result<Node, Diagnostic> {
     let scanner = Scanner::new(yaml);
-    let parsed: serde_yaml::Value = match serde_yaml::from_str(yaml) {
+    let parsed = simple::parse(yaml).map_or_else(|| serde_yaml::from_str(yaml), Ok);
+    let parsed: serde_yaml::Value = match parsed {
         Ok(value) => value,
         Err(err) => {
             let (line, column) = err.location().map_or((1, 0), |l| (l.line(), l.column()));
