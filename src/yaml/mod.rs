@@ -6,7 +6,7 @@
 //! Positions come from a small scanner over block-style YAML lines; for flow style
 //! (`{ a: 1 }`) a node falls back to the position of its nearest located parent.
 //!
-//! Front matter of the plain kind editors write is parsed by [`simple`], without libyaml, into
+//! Front matter of the plain kind editors write is parsed by `simple`, without libyaml, into
 //! the value `serde_yaml` would give; `serde_yaml` parses everything else, errors included.
 
 mod simple;
