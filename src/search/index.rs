@@ -191,7 +191,11 @@ impl WordTerms {
 #[derive(Default)]
 pub struct Collector {
     word_terms: Arc<WordTerms>,
-    postings: Partial,
+    /// The postings of the documents added here, then of the collectors merged in, in
+    /// document order. Merging only moves partials; [`Collector::finish`] joins each term's
+    /// lists, term by term in parallel. (Joining partials pair by pair copied every posting
+    /// once per level of the merge, the last level on one core at the end of a build.)
+    parts: Vec<Partial>,
     /// Each document's [`result_row`], one after another in `row_bytes`: one buffer rather
     /// than an allocation per document.
     rows: Vec<(u32, std::ops::Range<usize>)>,
@@ -210,8 +214,11 @@ impl Collector {
     /// Adds practice `doc`, whose body renders to `body_html`.
     pub fn add(&mut self, lib: &Library, doc: usize, body_html: &str) {
         let body_text = html_text(body_html);
-        self.postings
-            .add_document(lib, doc, &body_text, &self.word_terms);
+        if self.parts.is_empty() {
+            self.parts.push(Partial::default());
+        }
+        let last = self.parts.len() - 1;
+        self.parts[last].add_document(lib, doc, &body_text, &self.word_terms);
         let row = result_row(lib, &lib.practices[doc], &snippet(&body_text));
         let start = self.row_bytes.len();
         self.row_bytes.extend_from_slice(&row);
@@ -219,9 +226,9 @@ impl Collector {
     }
 
     /// Both collectors' documents; `other`'s should come after `self`'s (as a parallel fold
-    /// over documents in order gives them), which keeps merging a matter of appending.
+    /// over documents in order gives them), which keeps each term's lists in order.
     pub fn merge(mut self, other: Collector) -> Collector {
-        self.postings = self.postings.merge(other.postings);
+        self.parts.extend(other.parts);
         let offset = self.row_bytes.len();
         self.row_bytes.extend_from_slice(&other.row_bytes);
         self.rows.extend(
@@ -235,15 +242,31 @@ impl Collector {
 
     /// Every file of the index; every practice of `lib` must have been added.
     pub fn finish(self, lib: &Library) -> Vec<IndexFile> {
-        let Partial {
-            term_ids, postings, ..
-        } = self.postings;
-        let names = self.word_terms.names(&term_ids);
-        let mut order: Vec<u32> = (0..names.len() as u32).collect();
-        order.par_sort_unstable_by(|&a, &b| utf16_order(&names[a as usize], &names[b as usize]));
+        let parts = &self.parts;
+        // Every term with postings, once.
+        let mut ids: Vec<u32> = parts
+            .iter()
+            .flat_map(|part| part.term_ids.iter().copied())
+            .collect();
+        ids.par_sort_unstable();
+        ids.dedup();
+        let names = self.word_terms.names(&ids);
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        order.par_sort_unstable_by(|&a, &b| utf16_order(&names[a], &names[b]));
+        let postings: Vec<Vec<u8>> = order
+            .par_iter()
+            .map(|&n| {
+                let lists: Vec<&PostingList> = parts
+                    .iter()
+                    .filter_map(|part| part.posting_list(ids[n]))
+                    .collect();
+                encode_joined(&lists)
+            })
+            .collect();
         let terms = order
             .iter()
-            .map(|&id| (&*names[id as usize], postings[id as usize].encode()));
+            .zip(&postings)
+            .map(|(&n, bytes)| (&*names[n], bytes));
         let mut rows = self.rows;
         rows.par_sort_unstable_by_key(|(doc, _)| *doc);
         debug_assert_eq!(rows.len(), lib.practices.len());
@@ -721,13 +744,12 @@ impl Partial {
         self.term_ids.drain(..).zip(self.postings.drain(..))
     }
 
-    /// Both partials' postings, `other`'s appended to `self`'s.
-    fn merge(mut self, mut other: Partial) -> Partial {
-        self.grow(other.lists.len());
-        for (id, list) in other.take() {
-            self.list(id).append(list);
+    /// This partial's posting list of term `id`, if it has one.
+    fn posting_list(&self, id: u32) -> Option<&PostingList> {
+        match self.lists.get(id as usize) {
+            Some(&slot) if slot > 0 => Some(&self.postings[slot as usize - 1]),
+            _ => None,
         }
-        self
     }
 }
 
@@ -766,28 +788,6 @@ impl PostingList {
         write_varint(&mut self.deltas, u64::from(delta));
         self.weights.push(weight);
         self.last = doc;
-    }
-
-    /// Appends another list, whose documents should all come after this list's.
-    fn append(&mut self, other: PostingList) {
-        if other.len() == 0 {
-            return;
-        }
-        if self.len() == 0 {
-            *self = other;
-            return;
-        }
-        let (first, skip) = read_varint(&other.deltas);
-        if first <= u64::from(self.last) {
-            let mut entries = self.entries();
-            entries.extend(other.entries());
-            *self = PostingList::from_entries(entries);
-            return;
-        }
-        write_varint(&mut self.deltas, first - u64::from(self.last));
-        self.deltas.extend_from_slice(&other.deltas[skip..]);
-        self.weights.extend_from_slice(&other.weights);
-        self.last = other.last;
     }
 
     /// `(document, weight)` pairs, in order.
@@ -932,6 +932,42 @@ fn encode_postings(list: &[(u32, u8)]) -> Vec<u8> {
         last = doc;
     }
     bytes.extend(list.iter().map(|&(_, w)| w));
+    bytes
+}
+
+/// The bytes [`encode_postings`] gives for the entries of `lists`, one list after another.
+/// Each list's documents should come after the previous list's (as a collector's parts
+/// do); otherwise all entries are sorted first.
+fn encode_joined(lists: &[&PostingList]) -> Vec<u8> {
+    let lists: Vec<&PostingList> = lists.iter().copied().filter(|l| l.len() > 0).collect();
+    let first_doc = |list: &PostingList| read_varint(&list.deltas).0;
+    if lists
+        .windows(2)
+        .any(|pair| first_doc(pair[1]) <= u64::from(pair[0].last))
+    {
+        let entries = lists.iter().flat_map(|list| list.entries()).collect();
+        return PostingList::from_entries(entries).encode();
+    }
+    let count: usize = lists.iter().map(|list| list.len()).sum();
+    let size: usize = lists.iter().map(|l| l.deltas.len() + l.weights.len()).sum();
+    let mut bytes = Vec::with_capacity(size + 2 * lists.len() + 4);
+    write_varint(&mut bytes, count as u64);
+    let mut last = None;
+    for list in &lists {
+        match last {
+            None => bytes.extend_from_slice(&list.deltas),
+            Some(last) => {
+                // The first delta is from document 0; from the previous list's last instead.
+                let (first, used) = read_varint(&list.deltas);
+                write_varint(&mut bytes, first - u64::from(last));
+                bytes.extend_from_slice(&list.deltas[used..]);
+            }
+        }
+        last = Some(list.last);
+    }
+    for list in &lists {
+        bytes.extend_from_slice(&list.weights);
+    }
     bytes
 }
 
@@ -1233,14 +1269,17 @@ mod tests {
         assert_eq!(built(&[0, 1, 2, 3, 4, 5]).encode(), expected);
         assert_eq!(built(&[5, 4, 3, 2, 1, 0]).encode(), expected);
         assert_eq!(built(&[2, 0, 5, 1, 4, 3]).entries(), pairs);
-        // Appending: in order (the fold's case), out of order, and to or from nothing.
+        // Joining: in order (a collector's case), out of order, with empty lists.
         for split in 0..=pairs.len() {
-            let mut left = built(&(0..split).collect::<Vec<_>>());
-            left.append(built(&(split..pairs.len()).collect::<Vec<_>>()));
-            assert_eq!(left.encode(), expected, "split at {split}");
-            let mut right = built(&(split..pairs.len()).collect::<Vec<_>>());
-            right.append(built(&(0..split).collect::<Vec<_>>()));
-            assert_eq!(right.encode(), expected, "reversed split at {split}");
+            for second in split..=pairs.len() {
+                let first = built(&(0..split).collect::<Vec<_>>());
+                let middle = built(&(split..second).collect::<Vec<_>>());
+                let last = built(&(second..pairs.len()).collect::<Vec<_>>());
+                let joined = encode_joined(&[&first, &middle, &last]);
+                assert_eq!(joined, expected, "split at {split}, {second}");
+                let joined = encode_joined(&[&last, &first, &middle]);
+                assert_eq!(joined, expected, "reversed split at {split}, {second}");
+            }
         }
         // A document added twice keeps its later weight.
         let mut twice = built(&[0, 1]);
