@@ -107,9 +107,6 @@ pub fn render_site(
             })
         },
     );
-    // Every page is written: the card values (a few hundred megabytes at 100 000 practices)
-    // go before the index files are encoded.
-    drop(renderer);
     let (mut pages, render_time) = pages?;
     let (streamed, index_time) = index?;
     let mut stages = vec![("pages, feeds, data", render_time)];
@@ -127,7 +124,12 @@ pub fn render_site(
             assets.extend(lib.assets.iter().cloned());
             assets.sort_unstable();
             assets.dedup();
-            write_files(streamed.index.finish(lib), sink)?;
+            // Every page is written. Freeing the card values (a few hundred megabytes at
+            // 100 000 practices, a hundred thousand allocations) takes one core a while:
+            // the index files are encoded meanwhile.
+            let index = streamed.index;
+            let ((), files) = rayon::join(move || drop(renderer), move || index.finish(lib));
+            write_files(files, sink)?;
             (assets, streamed.warnings)
         }
         None => {
