@@ -1,4 +1,5 @@
-//! The front-matter splitter, the YAML reader with positions, and the practice schema.
+//! The front-matter splitter, the YAML reader with positions (and its plain-YAML parser
+//! against `serde_yaml`), and the practice schema.
 #![no_main]
 
 use std::path::Path;
@@ -22,6 +23,7 @@ fuzz_target!(|data: &[u8]| {
     let path = Path::new("content/practices/fuzz.md");
     let source = SourceText::new(path, text);
     let Ok(split) = frontmatter::split(text) else { return };
+    praktika::yaml::assert_simple_agrees(split.yaml);
     let Ok(root) = praktika::yaml::parse(&source, split.yaml, split.yaml_line_offset) else { return };
     let (config, regions) = site();
     let schema = Schema { config, regions, last_year: 2030 };

@@ -117,6 +117,18 @@ pub fn parse(source: &SourceText<'_>, yaml: &str, line_offset: usize) -> Result<
     convert(parsed, &scanner, &mut path, line_offset, source)
 }
 
+/// For the `front_matter` fuzz target: panics when the plain-YAML parser takes `yaml` with a
+/// value other than the one `serde_yaml` gives, or takes what `serde_yaml` rejects.
+#[doc(hidden)]
+pub fn assert_simple_agrees(yaml: &str) {
+    if let Some(value) = simple::parse(yaml) {
+        match serde_yaml::from_str::<serde_yaml::Value>(yaml) {
+            Ok(reference) => assert_eq!(value, reference, "for {yaml:?}"),
+            Err(err) => panic!("taken, but serde_yaml rejects it ({err}): {yaml:?}"),
+        }
+    }
+}
+
 /// A hint for a YAML syntax error, from libyaml's message and the line it points at.
 fn syntax_hint(message: &str, line: &str) -> Option<String> {
     let indent = &line[..line.len() - line.trim_start().len()];

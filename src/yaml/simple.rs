@@ -291,13 +291,8 @@ mod tests {
     use super::*;
 
     fn same_as_serde_yaml(text: &str) -> Option<Value> {
-        let fast = parse(text);
-        if let Some(fast) = &fast {
-            let reference: Value = serde_yaml::from_str(text)
-                .unwrap_or_else(|e| panic!("serde_yaml rejects what was taken:\n{text}\n{e}"));
-            assert_eq!(fast, &reference, "for:\n{text}");
-        }
-        fast
+        super::super::assert_simple_agrees(text);
+        parse(text)
     }
 
     #[test]
