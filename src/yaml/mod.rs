@@ -117,9 +117,10 @@ pub fn parse(source: &SourceText<'_>, yaml: &str, line_offset: usize) -> Result<
     convert(parsed, &scanner, &mut path, line_offset, source)
 }
 
-/// For the `front_matter` fuzz target: panics when the plain-YAML parser takes `yaml` with a
-/// value other than the one `serde_yaml` gives, or takes what `serde_yaml` rejects.
-#[doc(hidden)]
+/// For the `front_matter` fuzz target and the tests: panics when the plain-YAML parser takes
+/// `yaml` with a value other than the one `serde_yaml` gives, or takes what `serde_yaml`
+/// rejects.
+#[cfg(any(test, feature = "fuzzing"))]
 pub fn assert_simple_agrees(yaml: &str) {
     if let Some(value) = simple::parse(yaml) {
         match serde_yaml::from_str::<serde_yaml::Value>(yaml) {
