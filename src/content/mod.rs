@@ -622,8 +622,8 @@ fn walk(content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
                     continue;
                 };
                 match relative.to_str() {
-                    Some(path) if std::path::MAIN_SEPARATOR == '/' => files.push(path.to_owned()),
-                    Some(path) => files.push(path.replace(std::path::MAIN_SEPARATOR, "/")),
+                    Some(path) if cfg!(windows) => files.push(path.replace('\\', "/")),
+                    Some(path) => files.push(path.to_owned()),
                     None => diagnostics.push(
                         Diagnostic::file_error(
                             "bad-file-name",

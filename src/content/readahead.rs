@@ -22,19 +22,24 @@ const ANNOUNCED_FROM: usize = 32;
 const CACHED_RUN: usize = 256;
 
 /// Runs `read`, which reads `dir/files` in parallel, while a helper thread announces the
-/// files; the helper stops when `read` returns.
+/// files (on Linux; elsewhere it only runs `read`). Once `read` returns, the helper stops
+/// before its next file, and this returns when it has.
 pub fn while_reading<T>(
     dir: &Path,
     files: &[impl AsRef<Path> + Sync],
     read: impl FnOnce() -> T,
 ) -> T {
-    if files.len() < ANNOUNCED_FROM {
+    if !cfg!(target_os = "linux") || files.len() < ANNOUNCED_FROM {
         return read();
     }
     let done = AtomicBool::new(false);
     let workers = rayon::current_num_threads();
     std::thread::scope(|scope| {
-        scope.spawn(|| announce(dir, files, workers, &done));
+        // A hint is not worth failing for: without a thread (a process limit reached, say),
+        // the files are only read.
+        let _helper = std::thread::Builder::new()
+            .name("readahead".into())
+            .spawn_scoped(scope, || announce(dir, files, workers, &done));
         let value = read();
         done.store(true, Ordering::Relaxed);
         value
@@ -42,8 +47,8 @@ pub fn while_reading<T>(
 }
 
 /// Announces `dir/files[i]` for every `i`, in the order `workers` threads splitting the
-/// slice into equal runs meet them (as a parallel iterator does: each worker starts at the
-/// beginning of its run). Stops early once `done` is set, or after [`CACHED_RUN`] files in
+/// slice into equal runs would meet them: roughly how a parallel iterator proceeds (it
+/// splits by halves, each worker starting at the beginning of its part). Stops early once `done` is set, or after [`CACHED_RUN`] files in
 /// a row were already in memory. Returns how many files it looked at, and how many of
 /// them it announced.
 fn announce(
@@ -183,9 +188,16 @@ mod tests {
         for name in &names {
             std::fs::write(dir.path().join(name), "---\ntitle: x\n---\n").unwrap();
         }
-        // Just written, so in memory: nothing is announced, and the helper stops after
-        // a run of them.
         let (looked_at, announced) = announce(dir.path(), &names, 2, &AtomicBool::new(false));
-        assert_eq!((looked_at, announced), (CACHED_RUN, 0));
+        let first = std::fs::File::open(dir.path().join(&names[0])).unwrap();
+        if is_cached(&first) {
+            // Just written, so in memory: nothing is announced, and the helper stops after
+            // a run of them.
+            assert_eq!((looked_at, announced), (CACHED_RUN, 0));
+        } else {
+            // A file system that cannot tell (`RWF_NOWAIT` unsupported): every file is
+            // announced, as the hint costs little next to waiting for the disk.
+            assert_eq!((looked_at, announced), (names.len(), names.len()));
+        }
     }
 }
