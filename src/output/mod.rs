@@ -133,6 +133,7 @@ pub fn render_site(
             (assets, streamed.warnings)
         }
         None => {
+            drop(renderer);
             stages.push(("search index", index_time));
             (lib.assets.clone(), Vec::new())
         }

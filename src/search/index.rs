@@ -191,11 +191,13 @@ impl WordTerms {
 #[derive(Default)]
 pub struct Collector {
     word_terms: Arc<WordTerms>,
-    /// The postings of the documents added here, then of the collectors merged in, in
-    /// document order. Merging only moves partials; [`Collector::finish`] joins each term's
+    /// The postings of the documents added here.
+    open: Partial,
+    /// The postings of the collectors merged in, in document order, each without its
+    /// scratch arrays. Merging only moves them; [`Collector::finish`] joins each term's
     /// lists, term by term in parallel. (Joining partials pair by pair copied every posting
     /// once per level of the merge, the last level on one core at the end of a build.)
-    parts: Vec<Partial>,
+    sealed: Vec<Sealed>,
     /// Each document's [`result_row`], one after another in `row_bytes`: one buffer rather
     /// than an allocation per document.
     rows: Vec<(u32, std::ops::Range<usize>)>,
@@ -214,11 +216,8 @@ impl Collector {
     /// Adds practice `doc`, whose body renders to `body_html`.
     pub fn add(&mut self, lib: &Library, doc: usize, body_html: &str) {
         let body_text = html_text(body_html);
-        if self.parts.is_empty() {
-            self.parts.push(Partial::default());
-        }
-        let last = self.parts.len() - 1;
-        self.parts[last].add_document(lib, doc, &body_text, &self.word_terms);
+        self.open
+            .add_document(lib, doc, &body_text, &self.word_terms);
         let row = result_row(lib, &lib.practices[doc], &snippet(&body_text));
         let start = self.row_bytes.len();
         self.row_bytes.extend_from_slice(&row);
@@ -228,7 +227,10 @@ impl Collector {
     /// Both collectors' documents; `other`'s should come after `self`'s (as a parallel fold
     /// over documents in order gives them), which keeps each term's lists in order.
     pub fn merge(mut self, other: Collector) -> Collector {
-        self.parts.extend(other.parts);
+        let open = std::mem::take(&mut self.open);
+        self.sealed.extend(open.seal());
+        self.sealed.extend(other.sealed);
+        self.sealed.extend(other.open.seal());
         let offset = self.row_bytes.len();
         self.row_bytes.extend_from_slice(&other.row_bytes);
         self.rows.extend(
@@ -241,27 +243,28 @@ impl Collector {
     }
 
     /// Every file of the index; every practice of `lib` must have been added.
-    pub fn finish(self, lib: &Library) -> Vec<IndexFile> {
-        let parts = &self.parts;
-        // Every term with postings, once.
-        let mut ids: Vec<u32> = parts
-            .iter()
-            .flat_map(|part| part.term_ids.iter().copied())
+    pub fn finish(mut self, lib: &Library) -> Vec<IndexFile> {
+        let open = std::mem::take(&mut self.open);
+        self.sealed.extend(open.seal());
+        // Each term's lists, in document order.
+        let mut lists: Vec<Vec<&PostingList>> = Vec::new();
+        for part in &self.sealed {
+            for (&id, list) in part.term_ids.iter().zip(&part.postings) {
+                if lists.len() <= id as usize {
+                    lists.resize_with(id as usize + 1, Vec::new);
+                }
+                lists[id as usize].push(list);
+            }
+        }
+        let ids: Vec<u32> = (0..lists.len() as u32)
+            .filter(|&id| !lists[id as usize].is_empty())
             .collect();
-        ids.par_sort_unstable();
-        ids.dedup();
         let names = self.word_terms.names(&ids);
         let mut order: Vec<usize> = (0..ids.len()).collect();
         order.par_sort_unstable_by(|&a, &b| utf16_order(&names[a], &names[b]));
         let postings: Vec<Vec<u8>> = order
             .par_iter()
-            .map(|&n| {
-                let lists: Vec<&PostingList> = parts
-                    .iter()
-                    .filter_map(|part| part.posting_list(ids[n]))
-                    .collect();
-                encode_joined(&lists)
-            })
+            .map(|&n| encode_joined(&lists[ids[n] as usize]))
             .collect();
         let terms = order
             .iter()
@@ -656,6 +659,12 @@ fn first_year(lib: &Library) -> i32 {
         .unwrap_or(crate::content::practice::FIRST_YEAR as i32)
 }
 
+/// A [`Partial`] whose documents are all added: each posting list with its term id.
+struct Sealed {
+    term_ids: Vec<u32>,
+    postings: Vec<PostingList>,
+}
+
 /// The postings of some documents, by the build's term ids ([`WordTerms`]).
 #[derive(Default)]
 struct Partial {
@@ -744,12 +753,13 @@ impl Partial {
         self.term_ids.drain(..).zip(self.postings.drain(..))
     }
 
-    /// This partial's posting list of term `id`, if it has one.
-    fn posting_list(&self, id: u32) -> Option<&PostingList> {
-        match self.lists.get(id as usize) {
-            Some(&slot) if slot > 0 => Some(&self.postings[slot as usize - 1]),
-            _ => None,
-        }
+    /// Its postings without the arrays that only adding documents needs (each as long as
+    /// the build's vocabulary); `None` when it has none.
+    fn seal(self) -> Option<Sealed> {
+        (!self.term_ids.is_empty()).then_some(Sealed {
+            term_ids: self.term_ids,
+            postings: self.postings,
+        })
     }
 }
 
