@@ -23,6 +23,7 @@ use serde::Serialize;
 
 use super::html_text::html_text;
 use super::text::Analyzer;
+use super::word_table::{WordKey, WordTable};
 use crate::library::Library;
 
 /// Documents per result-text file.
@@ -101,7 +102,7 @@ pub struct WordTerms {
     shared: RwLock<Vocabulary>,
     /// One word map per worker thread, by rayon's thread index (any other thread takes the
     /// first).
-    per_thread: Box<[Mutex<WordIds>]>,
+    per_thread: Box<[Mutex<WordTable>]>,
 }
 
 /// Word as written → term id (`None` for a function word).
@@ -141,7 +142,7 @@ impl Default for WordTerms {
 
 impl WordTerms {
     /// The calling thread's word map.
-    fn words(&self) -> MutexGuard<'_, WordIds> {
+    fn words(&self) -> MutexGuard<'_, WordTable> {
         let slot = rayon::current_thread_index().unwrap_or(0) % self.per_thread.len();
         self.per_thread[slot]
             .lock()
@@ -674,18 +675,27 @@ struct Partial {
     /// Term id → 1 + the index of its posting list (0 for none yet): an array, not a map,
     /// since every distinct term of every document looks it up.
     lists: Vec<u32>,
-    /// The current document's weighted frequency of each term, by term id (zero when
-    /// absent): an array, not a map, since every word of every document adds to it.
+    /// The current document's weighted frequency of each term, by [`frequency_slot`] (zero
+    /// when absent): an array, not a map, since every word of every document adds to it.
     frequencies: Vec<f32>,
     /// The terms of the current document, in the order first seen.
     seen: Vec<u32>,
 }
 
+/// The slot of `frequencies` function words add to, so that every word adds somewhere
+/// (see [`Partial::add_document`]); its sum is never used.
+const FUNCTION_WORDS: usize = 0;
+
+/// The slot of a term's frequency in [`Partial::frequencies`]: after [`FUNCTION_WORDS`].
+fn frequency_slot(id: u32) -> usize {
+    id as usize + 1
+}
+
 impl Partial {
     /// Makes room for term ids below `count`.
     fn grow(&mut self, count: usize) {
-        if self.frequencies.len() < count {
-            self.frequencies.resize(count, 0.0);
+        if self.frequencies.len() < frequency_slot(count as u32) {
+            self.frequencies.resize(frequency_slot(count as u32), 0.0);
             self.lists.resize(count, 0);
         }
     }
@@ -707,36 +717,48 @@ impl Partial {
         self.grow(word_terms.term_count());
         let mut known = word_terms.words();
         let mut length = 0.0;
+        let mut words: Vec<&str> = Vec::new();
         for (text, weight) in &fields {
-            word_terms.analyzer.for_each_word(text, |word, _| {
-                let id = match known.get(word) {
-                    Some(&id) => id,
+            words.clear();
+            word_terms
+                .analyzer
+                .for_each_word(text, |word, _| words.push(word));
+            // Room for every word to be the document's first of its term: each id is written
+            // and counted only if new, with no branch on it (whether a word is new to the
+            // document is a coin toss no predictor learns; it cost more than the lookups).
+            let mut seen = self.seen.len();
+            self.seen.resize(seen + words.len(), 0);
+            for &word in &words {
+                let key = WordKey::within(text, word);
+                let id = match known.get(key.as_ref(), word) {
+                    Some(id) => id,
                     None => {
                         let id = word_terms.shared_term_id(word);
-                        known.insert(word.into(), id);
+                        known.insert(key.as_ref(), word, id);
                         if let Some(id) = id {
                             self.grow(id as usize + 1);
                         }
                         id
                     }
                 };
-                if let Some(id) = id {
-                    let frequency = &mut self.frequencies[id as usize];
-                    if *frequency == 0.0 {
-                        self.seen.push(id);
-                    }
-                    *frequency += weight;
-                    length += weight;
-                }
-            });
+                let term = id.is_some();
+                let frequency = &mut self.frequencies[id.map_or(FUNCTION_WORDS, frequency_slot)];
+                let new = term & (*frequency == 0.0);
+                *frequency += weight;
+                self.seen[seen] = id.unwrap_or(0);
+                seen += usize::from(new);
+                length += if term { *weight } else { 0.0 };
+            }
+            self.seen.truncate(seen);
         }
+        self.frequencies[FUNCTION_WORDS] = 0.0;
         drop(known);
         // Length is normalised against a fixed pivot rather than the library's average, so a
         // document's weights depend on that document alone: an edit changes only its terms.
         let norm = K1 * (1.0 - B + B * length / PIVOT_LENGTH);
         let mut seen = std::mem::take(&mut self.seen);
         for id in seen.drain(..) {
-            let tf = std::mem::take(&mut self.frequencies[id as usize]);
+            let tf = std::mem::take(&mut self.frequencies[frequency_slot(id)]);
             let saturation = tf * (K1 + 1.0) / (tf + norm);
             let weight = quantise(255.0 * saturation / (K1 + 1.0));
             self.list(id).push(doc as u32, weight);

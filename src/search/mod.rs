@@ -4,3 +4,4 @@ pub mod html_text;
 pub mod index;
 pub mod segment;
 pub mod text;
+mod word_table;
