@@ -1236,6 +1236,45 @@ mod tests {
     }
 
     #[test]
+    fn a_document_lists_each_of_its_terms_once_and_nothing_else() {
+        let lib = small_library();
+        let word_terms = WordTerms::default();
+        // Term 0 is a word no document has: a function word taken for a term would show.
+        assert_eq!(word_terms.shared_term_id("изумруд"), Some(0));
+        for doc in 0..lib.practices.len() {
+            let html = rendered_html(&lib, doc);
+            let terms = analyse(&lib, doc, html, &word_terms, &mut Partial::default());
+            let mut listed: Vec<&str> = terms.iter().map(|(term, _)| term.as_str()).collect();
+            listed.sort_unstable();
+            let mut expected = Vec::new();
+            for (text, _) in document_fields(&lib, doc, &html_text(html)) {
+                word_terms.analyzer.for_each_word(&text, |word, _| {
+                    expected.extend(word_terms.analyzer.word_term(word));
+                });
+            }
+            expected.sort_unstable();
+            expected.dedup();
+            assert_eq!(listed, expected, "document {doc}");
+        }
+        // Function words («и», «для») are in the texts and in no list.
+        assert!(rendered_html(&lib, 0).contains(" и "));
+        // A term met three times weighs more than one met once (counting each word as new
+        // would list «семьи, семья, семье» three times, the last with nothing left to count).
+        let terms = analyse(
+            &lib,
+            3,
+            rendered_html(&lib, 3),
+            &word_terms,
+            &mut Partial::default(),
+        );
+        let weight = |word: &str| {
+            let term = word_terms.analyzer.word_term(word).unwrap();
+            terms.iter().find(|(t, _)| *t == term).unwrap().1
+        };
+        assert!(weight("семьи") > weight("основа"));
+    }
+
+    #[test]
     fn the_incremental_index_equals_the_one_shot_index() {
         let lib = small_library();
         let one_shot = build(&lib);

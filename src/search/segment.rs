@@ -168,6 +168,7 @@ fn simple_piece(bytes: &[u8]) -> Option<Option<std::ops::Range<usize>>> {
 /// The longest run from `from` of the shape [`simple_piece`] accepts (punctuation, letters
 /// and digits, punctuation): its word, if it has letters or digits, and where it ends (on a
 /// character boundary). The piece is simple if the run reaches its end.
+#[inline(always)]
 fn simple_prefix(bytes: &[u8], from: usize) -> (Option<std::ops::Range<usize>>, usize) {
     let mut i = from;
     while let Some(len) = punctuation_len(&bytes[i..]) {
