@@ -47,6 +47,8 @@ const TAGS: f32 = 3.0;
 const SUMMARY: f32 = 2.0;
 const FACETS: f32 = 1.5;
 const BODY: f32 = 1.0;
+// A frequency of zero means "not in the document yet" (see `Partial::add_document`).
+const _: () = assert!(TITLE > 0.0 && TAGS > 0.0 && SUMMARY > 0.0 && FACETS > 0.0 && BODY > 0.0);
 
 /// A file of the index: path under the site root, and bytes.
 pub struct IndexFile {
@@ -694,8 +696,9 @@ fn frequency_slot(id: u32) -> usize {
 impl Partial {
     /// Makes room for term ids below `count`.
     fn grow(&mut self, count: usize) {
-        if self.frequencies.len() < frequency_slot(count as u32) {
-            self.frequencies.resize(frequency_slot(count as u32), 0.0);
+        // `FUNCTION_WORDS`, then a slot per term.
+        if self.frequencies.len() < count + 1 {
+            self.frequencies.resize(count + 1, 0.0);
             self.lists.resize(count, 0);
         }
     }
@@ -713,9 +716,10 @@ impl Partial {
 
     fn add_document(&mut self, lib: &Library, doc: usize, body_text: &str, word_terms: &WordTerms) {
         let fields = document_fields(lib, doc, body_text);
-        // Every id this thread's word map holds was given before now.
-        self.grow(word_terms.term_count());
+        // Every id this thread's word map holds was given before now: counted after taking
+        // the map, since a thread outside the pool shares a map with one inside.
         let mut known = word_terms.words();
+        self.grow(word_terms.term_count());
         let mut length = 0.0;
         let mut words: Vec<&str> = Vec::new();
         for (text, weight) in &fields {
@@ -723,9 +727,10 @@ impl Partial {
             word_terms
                 .analyzer
                 .for_each_word(text, |word, _| words.push(word));
-            // Room for every word to be the document's first of its term: each id is written
-            // and counted only if new, with no branch on it (whether a word is new to the
-            // document is a coin toss no predictor learns; it cost more than the lookups).
+            // Room for every word to be the document's first of its term: every id is
+            // written, and the cursor moves past it only if it is new, with no branch on it
+            // (whether a word is new to the document is a coin toss no predictor learns; it
+            // cost more than the lookups).
             let mut seen = self.seen.len();
             self.seen.resize(seen + words.len(), 0);
             for &word in &words {
@@ -751,6 +756,8 @@ impl Partial {
             }
             self.seen.truncate(seen);
         }
+        // Nothing reads the function words' sum; cleared so that every slot is zero between
+        // documents, as a fresh partial's are.
         self.frequencies[FUNCTION_WORDS] = 0.0;
         drop(known);
         // Length is normalised against a fixed pivot rather than the library's average, so a

@@ -1,17 +1,19 @@
 //! Word as written → term id, the lookup the index makes for every word of every practice
 //! (~12 million at 10 000 practices).
 //!
-//! A general hash map with `Box<str>` keys cost a third of the index build: hashing byte by
-//! byte, then a call to `memcmp` against a key in a separate allocation. Nearly every word
-//! of a practice is at most [`INLINE`] bytes long (at most 16 Cyrillic letters), so such
-//! words are keyed here by their bytes themselves, zero-padded into four machine words read
-//! straight out of the text: hashing is four multiplications, and comparing a slot is one
-//! 32-byte comparison, all in the slot itself. Longer words go to an ordinary map.
+//! With a general hash map (`FxHashMap<Box<str>, _>`) each lookup hashed the word byte by
+//! byte, then called `memcmp` against a key in a separate allocation. Nearly every word of a
+//! practice is at most [`INLINE`] bytes long (at most 16 Cyrillic letters), so such words are
+//! keyed here by their bytes themselves, zero-padded into four machine words read straight
+//! out of the text: hashing is five multiplications, and comparing a slot is one 32-byte
+//! comparison, all in the slot itself. Longer words go to an ordinary map. Measured against
+//! that map, with the rest of the index as it is now: the index alone 0.956 × (BENCHMARKS.md,
+//! session 9); peak memory unchanged at 10 000 and 100 000 practices.
 
 use rustc_hash::FxHashMap;
 
 /// The longest word, in bytes, keyed inline.
-pub const INLINE: usize = 32;
+const INLINE: usize = 32;
 
 /// The id of a function word (one with no term) in a slot.
 const NO_TERM: u32 = u32::MAX;
@@ -39,29 +41,28 @@ const MASKS: [[u64; 4]; INLINE + 1] = {
 /// A word of at most [`INLINE`] bytes as a table key: its bytes, zero-padded, its length and
 /// its hash.
 #[derive(Clone, Copy, Debug)]
-pub struct WordKey {
+pub(super) struct WordKey {
     bytes: [u64; 4],
     len: u32,
     hash: u64,
 }
 
 impl WordKey {
-    /// The key of `word`, a slice of `text`; `None` for a word longer than [`INLINE`] bytes.
+    /// The key of `word`, a slice of `text`; `None` for a word longer than [`INLINE`] bytes
+    /// (or empty: an empty key would look like an empty slot).
     ///
     /// The bytes are read as whole machine words from `text` when it has [`INLINE`] bytes
-    /// from the word's start (nearly always), so no per-word copy is made.
+    /// from the word's start (nearly always), so no per-word copy is made. A word near the
+    /// end of `text`, or not a slice of it at all, is copied instead: its range is then out
+    /// of `text`'s bounds.
     #[inline]
-    pub fn within(text: &str, word: &str) -> Option<WordKey> {
+    pub(super) fn within(text: &str, word: &str) -> Option<WordKey> {
         let len = word.len();
-        if len > INLINE {
+        if len == 0 || len > INLINE {
             return None;
         }
         let offset = (word.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
-        let window = text
-            .as_bytes()
-            .get(offset..offset.wrapping_add(INLINE))
-            // A `word` from elsewhere (never so in the index) reads its own bytes.
-            .filter(|window| window.as_ptr() == word.as_ptr());
+        let window = text.as_bytes().get(offset..offset.wrapping_add(INLINE));
         let bytes = match window {
             Some(window) => load(window),
             None => {
@@ -118,7 +119,7 @@ struct Slot {
 
 /// Words as written → their term ids (`None` for a function word).
 #[derive(Default)]
-pub struct WordTable {
+pub(super) struct WordTable {
     /// Linear probing; a power of two long, at most half full.
     slots: Vec<Slot>,
     /// How many slots are taken.
@@ -131,7 +132,7 @@ impl WordTable {
     /// The term id of a word, `Some(None)` for a function word, `None` if it is not here.
     /// `key` is the word's key when it has one ([`WordKey::within`]).
     #[inline]
-    pub fn get(&self, key: Option<&WordKey>, word: &str) -> Option<Option<u32>> {
+    pub(super) fn get(&self, key: Option<&WordKey>, word: &str) -> Option<Option<u32>> {
         let Some(key) = key else {
             return self.long.get(word).copied();
         };
@@ -153,11 +154,12 @@ impl WordTable {
     }
 
     /// Adds a word that is not here yet.
-    pub fn insert(&mut self, key: Option<&WordKey>, word: &str, id: Option<u32>) {
+    pub(super) fn insert(&mut self, key: Option<&WordKey>, word: &str, id: Option<u32>) {
         let Some(key) = key else {
             self.long.insert(word.into(), id);
             return;
         };
+        // Term ids count the library's terms, far below `u32::MAX`.
         debug_assert!(id != Some(NO_TERM), "term ids stay below u32::MAX");
         if 2 * (self.taken + 1) > self.slots.len() {
             self.grow();
@@ -242,9 +244,31 @@ mod tests {
     }
 
     #[test]
-    fn words_longer_than_the_inline_limit_have_no_key() {
+    fn words_longer_than_the_inline_limit_or_empty_have_no_key() {
         assert!(key(&"я".repeat(INLINE / 2)).is_some());
         assert!(key(&"я".repeat(INLINE / 2 + 1)).is_none());
+        assert!(key("").is_none());
+        let mut table = WordTable::default();
+        table.insert(key("слово").as_ref(), "слово", Some(1));
+        assert_eq!(table.get(None, ""), None);
+        table.insert(None, "", Some(2));
+        assert_eq!(table.get(key("").as_ref(), ""), Some(Some(2)));
+        assert_eq!(table.get(key("слово").as_ref(), "слово"), Some(Some(1)));
+    }
+
+    #[test]
+    fn a_word_at_the_end_of_its_text_or_outside_it_is_read_alone() {
+        let text = "в конце текста слово";
+        let last = &text[text.len() - "слово".len()..];
+        let elsewhere = String::from("слово");
+        let expected = key("слово").unwrap();
+        for (text, word) in [(text, last), (text, elsewhere.as_str())] {
+            let got = WordKey::within(text, word).unwrap();
+            assert_eq!(
+                (got.bytes, got.len, got.hash),
+                (expected.bytes, expected.len, expected.hash)
+            );
+        }
     }
 
     #[test]
